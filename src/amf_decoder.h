@@ -1,0 +1,93 @@
+/* amf_decoder.h
+ * State shared by the AMF0, AMF3 and externalizable decoders while one
+ * message is decoded (internal to the core).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef AMF_DECODER_H
+#define AMF_DECODER_H
+
+#include "amf.h"
+#include "amf_reader.h"
+#include "amf_tables.h"
+
+/* One decode: lives on the stack of amf_decode(), tables in cfg->alloc. */
+typedef struct amf_dec {
+    const amf_config *cfg;
+    amf_reader  r;
+    amf_tables  amf3;            /* AMF3 string/object/traits tables: per top-level
+                                    AMF3 value, fresh again at every AVM+ switch */
+    amf_objects amf0;            /* AMF0 object table, per message */
+    uint32_t    next_node;       /* message-wide ids of object-table entries */
+    uint32_t    values;          /* values decoded, against cfg->max_values */
+    uint32_t    depth;           /* containers open */
+    bool        error_sent;      /* the ERROR event has gone out */
+} amf_dec;
+
+/* Where the value being decoded sits; copied into its events. */
+typedef struct amf_slot {
+    amf_role role;
+    uint32_t index;
+    amf_str  name;
+    uint32_t name_offset, name_length, name_ref;
+    uint32_t flags;              /* AMF_F_NAME_REF, AMF_F_BAD_UTF8 (of the name), AMF_F_AVMPLUS */
+    uint32_t start;              /* with AMF_F_AVMPLUS: offset of the 0x11 byte */
+} amf_slot;
+
+static inline bool amf_dec_ok(const amf_dec *d) { return d->r.status == AMF_OK; }
+static inline bool amf_dec_has_sink(const amf_dec *d) { return d->cfg->sink != NULL; }
+
+/* Start and end one decode (amf_decode, amf_decode_packet). */
+void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t len,
+                  bool complete);
+amf_status amf_dec_finish(amf_dec *d, amf_result *res);
+
+/* A value event pre-filled from its slot. */
+void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
+                         const amf_slot *slot, amf_version version, uint32_t offset);
+void amf_emit(amf_dec *d, amf_event *ev);
+/* A container's END event. */
+void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
+                  uint32_t end_offset, uint32_t end_length);
+/* Send the ERROR event once, in the slot where it happened. */
+void amf_emit_error_once(amf_dec *d, const amf_slot *slot);
+void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t length,
+                      const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Count a value against the work limit and enter a container level.
+ * Return false (error latched) past a limit. */
+bool amf_dec_count_value(amf_dec *d, uint32_t offset);
+bool amf_dec_enter(amf_dec *d, uint32_t offset);
+static inline void amf_dec_leave(amf_dec *d) { d->depth--; }
+
+/* Fail unless `count` items of at least `min_size` bytes each can still fit. */
+bool amf_dec_check_count(amf_dec *d, uint64_t count, uint32_t min_size,
+                         uint32_t item_offset, const char *what);
+
+/* Object tables (amf3.c): add a complex value when it begins, close it when
+ * it ends; emit a reference resolved against table `o`. */
+uint32_t amf_objects_add(amf_dec *d, amf_objects *o, amf_type type, uint8_t marker,
+                         uint32_t offset, amf_str class_name);
+void amf_objects_close(amf_dec *d, amf_objects *o, uint32_t index);
+void amf_emit_reference(amf_dec *d, const amf_slot *slot, amf_version version,
+                        uint8_t marker, uint32_t start, uint32_t data_offset,
+                        const amf_objects *o, uint32_t index, amf_type expected);
+
+/* Is str valid UTF-8?  (Checked only when events are wanted.) */
+bool amf_utf8_valid(const char *ptr, uint32_t len);
+
+/* Entry points of the two encodings (the slot says where the value sits). */
+void amf0_decode_value(amf_dec *d, const amf_slot *slot);
+void amf3_decode_value(amf_dec *d, const amf_slot *slot);
+/* Start a fresh set of AMF3 tables (top level, AVM+ switch). */
+void amf3_reset_tables(amf_dec *d);
+
+/* Externalizable bodies (amf_external.c): decode the body of an object of
+ * class `begin->class_name`; false if the class is unknown (error latched). */
+bool amf3_decode_external(amf_dec *d, const amf_event *begin);
+
+#endif /* AMF_DECODER_H */

@@ -1,0 +1,650 @@
+/* amf_json.c
+ * Events to one JSON document (mapping: docs/design.md, "JSON mapping").
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "amf_json.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* What an open container writes between and after its children. */
+typedef enum json_frame_kind {
+    JF_OBJECT,        /* {"$class":..., members} */
+    JF_ECMA,          /* {"$ecma":{members}} */
+    JF_ARRAY,         /* [elements] */
+    JF_ASSOC_ARRAY,   /* {"$assoc":{members},"$dense":[elements]} */
+    JF_VECTOR,        /* {"$vector":...,"$items":[elements]} */
+    JF_DICTIONARY,    /* {"$dictionary":[[k,v],...],"$weak":b} */
+    JF_EXTERNAL,      /* {"$class":...,"$external":value or {fields}} */
+    JF_PACKET,        /* {"$packet":{"version":N,"headers":[...],"messages":[...]}} */
+    JF_PART           /* {"name":..,"mustUnderstand":b,"value":v} or
+                         {"target":..,"response":..,"body":v} */
+} json_frame_kind;
+
+struct amf_json_frame {
+    json_frame_kind kind;
+    bool     first;       /* no child written yet (in the current part) */
+    bool     dense;       /* JF_ASSOC_ARRAY: in the dense part */
+    bool     wrapped;     /* JF_EXTERNAL: fields wrapped in {} */
+    bool     weak;        /* JF_DICTIONARY */
+    bool     messages;    /* JF_PACKET: in the messages list */
+    uint32_t node;        /* object-table node, 0 if none */
+    size_t   start;       /* where its text starts */
+};
+
+/* The text of one object-table entry once complete (end > start). */
+struct amf_json_span {
+    size_t start, end;
+};
+
+/* ---- output ---------------------------------------------------------- */
+
+static bool reserve(amf_json *j, size_t extra)
+{
+    if (j->overflow)
+        return false;
+    if (j->len + extra + 1 > j->max_len) {
+        j->overflow = true;
+        return false;
+    }
+    if (j->len + extra + 1 <= j->cap)
+        return true;
+    size_t cap = j->cap ? j->cap : 256;
+    while (cap < j->len + extra + 1)
+        cap *= 2;
+    char *p = j->alloc.realloc_fn(j->alloc.ctx, j->buf, cap);
+    if (!p) {
+        j->overflow = true;
+        return false;
+    }
+    j->buf = p;
+    j->cap = cap;
+    return true;
+}
+
+static void put(amf_json *j, const char *s, size_t n)
+{
+    if (!reserve(j, n))
+        return;
+    memcpy(j->buf + j->len, s, n);
+    j->len += n;
+}
+
+static void puts_(amf_json *j, const char *s)
+{
+    put(j, s, strlen(s));
+}
+
+static void putc_(amf_json *j, char c)
+{
+    if (!reserve(j, 1))
+        return;
+    j->buf[j->len++] = c;
+}
+
+/* A JSON string body (no quotes): escapes, and U+FFFD for invalid UTF-8. */
+static void put_escaped(amf_json *j, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        put(j, s + run, i - run);
+        run = i + 1;
+        char esc[8];
+        switch (c) {
+        case '"':  puts_(j, "\\\""); break;
+        case '\\': puts_(j, "\\\\"); break;
+        case '\n': puts_(j, "\\n"); break;
+        case '\r': puts_(j, "\\r"); break;
+        case '\t': puts_(j, "\\t"); break;
+        case '\b': puts_(j, "\\b"); break;
+        case '\f': puts_(j, "\\f"); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            puts_(j, esc);
+            break;
+        }
+    }
+    put(j, s + run, n - run);
+}
+
+static void put_string(amf_json *j, amf_str s, bool bad_utf8)
+{
+    putc_(j, '"');
+    if (bad_utf8 || !g_utf8_validate_len(s.ptr, s.len, NULL)) {
+        gchar *valid = g_utf8_make_valid(s.ptr, s.len);
+        put_escaped(j, valid, strlen(valid));
+        g_free(valid);
+    } else {
+        put_escaped(j, s.ptr, s.len);
+    }
+    putc_(j, '"');
+}
+
+static void put_number(amf_json *j, double v)
+{
+    if (isnan(v) || isinf(v)) {
+        puts_(j, isnan(v) ? "{\"$number\":\"NaN\"}"
+                 : v > 0 ? "{\"$number\":\"Infinity\"}" : "{\"$number\":\"-Infinity\"}");
+        return;
+    }
+    char text[AMF_NUMBER_TEXT_MAX];
+    amf_format_number(v, text, sizeof text);
+    puts_(j, text);
+}
+
+static void put_int(amf_json *j, long long v)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%lld", v);
+    puts_(j, text);
+}
+
+/* {"$date":"2012-11-09T17:34:56.000Z"}; outside the calendar, the
+ * milliseconds themselves. */
+static void put_date(amf_json *j, double ms)
+{
+    char text[AMF_DATE_TEXT_MAX];
+    puts_(j, "{\"$date\":");
+    if (amf_format_date(ms, text, sizeof text)) {
+        putc_(j, '"');
+        puts_(j, text);
+        putc_(j, '"');
+    } else {
+        put_number(j, ms);
+    }
+    putc_(j, '}');
+}
+
+static void put_base64(amf_json *j, amf_str bytes)
+{
+    puts_(j, "{\"$bytes\":\"");
+    /* g_base64_encode_step needs (n / 3 + 1) * 4 + 4 bytes of room. */
+    const size_t chunk = 3 * 4096;
+    for (size_t off = 0; off < bytes.len || off == 0; off += chunk) {
+        size_t n = bytes.len - off < chunk ? bytes.len - off : chunk;
+        if (!reserve(j, (n / 3 + 1) * 4 + 4))
+            return;
+        gint state = 0, save = 0;
+        /* Chunks are multiples of 3 bytes, so each encodes on its own. */
+        gsize out = g_base64_encode_step((const guchar *)bytes.ptr + off, n, FALSE,
+                                         j->buf + j->len, &state, &save);
+        out += g_base64_encode_close(FALSE, j->buf + j->len + out, &state, &save);
+        j->len += out;
+        if (n == 0)
+            break;
+    }
+    puts_(j, "\"}");
+}
+
+/* ---- structure ------------------------------------------------------- */
+
+static amf_json_frame *top_frame(amf_json *j)
+{
+    return j->depth ? &j->frames[j->depth - 1] : NULL;
+}
+
+static void put_key(amf_json *j, amf_str name)
+{
+    putc_(j, '"');
+    /* A member named "$x" would read as one of the mapping's own keys. */
+    if (name.len && name.ptr[0] == '$')
+        putc_(j, '$');
+    if (!g_utf8_validate_len(name.ptr, name.len, NULL)) {
+        gchar *valid = g_utf8_make_valid(name.ptr, name.len);
+        put_escaped(j, valid, strlen(valid));
+        g_free(valid);
+    } else {
+        put_escaped(j, name.ptr, name.len);
+    }
+    puts_(j, "\":");
+}
+
+static void comma(amf_json *j, amf_json_frame *f)
+{
+    if (!f->first)
+        putc_(j, ',');
+    f->first = false;
+}
+
+/* Write what comes before a value in its parent: separator, key, "[". */
+static void open_slot(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    if (!f)
+        return;
+    switch (f->kind) {
+    case JF_OBJECT:
+    case JF_ECMA:
+        comma(j, f);
+        put_key(j, ev->name);
+        break;
+    case JF_ASSOC_ARRAY:
+        if (ev->role == AMF_ROLE_MEMBER) {
+            comma(j, f);
+            put_key(j, ev->name);
+            break;
+        }
+        if (!f->dense) {
+            puts_(j, "},\"$dense\":[");
+            f->dense = true;
+            f->first = true;
+        }
+        comma(j, f);
+        break;
+    case JF_ARRAY:
+    case JF_VECTOR:
+        comma(j, f);
+        break;
+    case JF_DICTIONARY:
+        if (ev->role == AMF_ROLE_DICT_KEY) {
+            comma(j, f);
+            putc_(j, '[');
+        } else {
+            putc_(j, ',');
+        }
+        break;
+    case JF_PART:
+        f->first = false;
+        break;
+    case JF_PACKET:
+        comma(j, f);
+        break;
+    case JF_EXTERNAL:
+        if (ev->role == AMF_ROLE_MEMBER) {
+            if (f->first) {
+                putc_(j, '{');
+                f->wrapped = true;
+            } else {
+                putc_(j, ',');
+            }
+            f->first = false;
+            put_key(j, ev->name);
+        } else {
+            f->first = false;
+        }
+        break;
+    }
+}
+
+static void close_slot(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    if (f && f->kind == JF_DICTIONARY && ev->role == AMF_ROLE_DICT_VALUE)
+        putc_(j, ']');
+}
+
+static void span_begin(amf_json *j, uint32_t node, size_t start)
+{
+    if (!node)
+        return;
+    if (node >= j->cap_spans) {
+        uint32_t cap = j->cap_spans ? j->cap_spans : 64;
+        while (cap <= node && cap < UINT32_MAX / 2)
+            cap *= 2;
+        amf_json_span *p = j->alloc.realloc_fn(j->alloc.ctx, j->spans, (size_t)cap * sizeof *p);
+        if (!p)
+            return;
+        memset(p + j->cap_spans, 0, (size_t)(cap - j->cap_spans) * sizeof *p);
+        j->spans = p;
+        j->cap_spans = cap;
+    }
+    j->spans[node].start = start;
+    j->spans[node].end = 0;
+}
+
+static void span_end(amf_json *j, uint32_t node)
+{
+    if (node && node < j->cap_spans && !j->overflow)
+        j->spans[node].end = j->len;
+}
+
+static const char *vector_name(amf_type t)
+{
+    switch (t) {
+    case AMF_TYPE_VECTOR_INT:  return "int";
+    case AMF_TYPE_VECTOR_UINT: return "uint";
+    case AMF_TYPE_VECTOR_NUMBER: return "Number";
+    default: return "Object";
+    }
+}
+
+static amf_json_frame *push_frame(amf_json *j)
+{
+    if (j->depth == j->cap_frames) {
+        uint32_t cap = j->cap_frames ? j->cap_frames * 2 : 16;
+        amf_json_frame *p = j->alloc.realloc_fn(j->alloc.ctx, j->frames, (size_t)cap * sizeof *p);
+        if (!p) {
+            j->overflow = true;
+            return NULL;
+        }
+        j->frames = p;
+        j->cap_frames = cap;
+    }
+    amf_json_frame *f = &j->frames[j->depth++];
+    memset(f, 0, sizeof *f);
+    f->first = true;
+    return f;
+}
+
+static void begin_container(amf_json *j, const amf_event *ev)
+{
+    open_slot(j, ev);
+    size_t start = j->len;
+    span_begin(j, ev->node, start);
+    amf_json_frame *f = push_frame(j);
+    if (!f)
+        return;
+    f->node = ev->node;
+    f->start = start;
+    switch (ev->type) {
+    case AMF_TYPE_OBJECT:
+        if (ev->flags & AMF_F_EXTERNALIZABLE) {
+            f->kind = JF_EXTERNAL;
+            puts_(j, "{\"$class\":");
+            put_string(j, ev->class_name, false);
+            puts_(j, ",\"$external\":");
+            break;
+        }
+        f->kind = JF_OBJECT;
+        putc_(j, '{');
+        if (ev->class_name.len) {
+            puts_(j, "\"$class\":");
+            put_string(j, ev->class_name, false);
+            f->first = false;
+        }
+        break;
+    case AMF_TYPE_ECMA_ARRAY:
+        f->kind = JF_ECMA;
+        puts_(j, "{\"$ecma\":{");
+        break;
+    case AMF_TYPE_ARRAY:
+        if (ev->flags & AMF_F_ASSOC) {
+            f->kind = JF_ASSOC_ARRAY;
+            puts_(j, "{\"$assoc\":{");
+        } else {
+            f->kind = JF_ARRAY;
+            putc_(j, '[');
+        }
+        break;
+    case AMF_TYPE_VECTOR_INT:
+    case AMF_TYPE_VECTOR_UINT:
+    case AMF_TYPE_VECTOR_NUMBER:
+    case AMF_TYPE_VECTOR_OBJECT:
+        f->kind = JF_VECTOR;
+        puts_(j, "{\"$vector\":\"");
+        puts_(j, vector_name(ev->type));
+        putc_(j, '"');
+        if (ev->type == AMF_TYPE_VECTOR_OBJECT) {
+            puts_(j, ",\"$type\":");
+            put_string(j, ev->element_type, false);
+        }
+        puts_(j, (ev->flags & AMF_F_FIXED) ? ",\"$fixed\":true,\"$items\":["
+                                           : ",\"$fixed\":false,\"$items\":[");
+        break;
+    case AMF_TYPE_DICTIONARY:
+        f->kind = JF_DICTIONARY;
+        f->weak = (ev->flags & AMF_F_WEAK) != 0;
+        puts_(j, "{\"$dictionary\":[");
+        break;
+    default:
+        f->kind = JF_ARRAY;
+        putc_(j, '[');
+        break;
+    }
+}
+
+static void end_container(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    if (!f)
+        return;
+    switch (f->kind) {
+    case JF_OBJECT:      putc_(j, '}'); break;
+    case JF_ECMA:        puts_(j, "}}"); break;
+    case JF_ARRAY:       putc_(j, ']'); break;
+    case JF_ASSOC_ARRAY: puts_(j, f->dense ? "]}" : "},\"$dense\":[]}"); break;
+    case JF_VECTOR:      puts_(j, "]}"); break;
+    case JF_DICTIONARY:
+        puts_(j, f->weak ? "],\"$weak\":true}" : "],\"$weak\":false}");
+        break;
+    case JF_EXTERNAL:
+        puts_(j, f->wrapped ? "}}" : f->first ? "{}}" : "}");
+        break;
+    case JF_PACKET:
+    case JF_PART:
+        break;
+    }
+    span_end(j, f->node);
+    j->depth--;
+    close_slot(j, ev);
+}
+
+static void scalar(amf_json *j, const amf_event *ev)
+{
+    open_slot(j, ev);
+    span_begin(j, ev->node, j->len);
+    switch (ev->type) {
+    case AMF_TYPE_UNDEFINED:    puts_(j, "{\"$undefined\":true}"); break;
+    case AMF_TYPE_NULL:         puts_(j, "null"); break;
+    case AMF_TYPE_BOOLEAN:      puts_(j, ev->boolean ? "true" : "false"); break;
+    case AMF_TYPE_INTEGER:
+        if (ev->marker == AMF3_VECTOR_UINT && (ev->flags & AMF_F_NO_MARKER))
+            put_int(j, ev->uinteger);
+        else
+            put_int(j, ev->integer);
+        break;
+    case AMF_TYPE_NUMBER:       put_number(j, ev->number); break;
+    case AMF_TYPE_STRING:       put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8); break;
+    case AMF_TYPE_DATE:         put_date(j, ev->number); break;
+    case AMF_TYPE_XML_DOCUMENT:
+        puts_(j, "{\"$xmldoc\":");
+        put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8);
+        putc_(j, '}');
+        break;
+    case AMF_TYPE_XML:
+        puts_(j, "{\"$xml\":");
+        put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8);
+        putc_(j, '}');
+        break;
+    case AMF_TYPE_BYTE_ARRAY:   put_base64(j, ev->str); break;
+    case AMF_TYPE_UNSUPPORTED:  puts_(j, "{\"$unsupported\":true}"); break;
+    case AMF_TYPE_MOVIECLIP:    puts_(j, "{\"$movieclip\":true}"); break;
+    case AMF_TYPE_RECORDSET:    puts_(j, "{\"$recordset\":true}"); break;
+    default:                    puts_(j, "null"); break;
+    }
+    span_end(j, ev->node);
+    close_slot(j, ev);
+}
+
+static void put_ref(amf_json *j, uint32_t index)
+{
+    puts_(j, "{\"$ref\":");
+    put_int(j, index);
+    putc_(j, '}');
+}
+
+static void reference(amf_json *j, const amf_event *ev)
+{
+    open_slot(j, ev);
+    const amf_json_span *s = ev->node < j->cap_spans ? &j->spans[ev->node] : NULL;
+    if ((ev->flags & AMF_F_CYCLE) || !s || s->end <= s->start) {
+        put_ref(j, ev->object_index);
+    } else {
+        size_t n = s->end - s->start;
+        if (n > j->ref_budget) {
+            j->refs_limited = true;
+            put_ref(j, ev->object_index);
+        } else if (reserve(j, n)) {
+            j->ref_budget -= n;
+            /* The source lies in the same buffer, before the end. */
+            memcpy(j->buf + j->len, j->buf + s->start, n);
+            j->len += n;
+        }
+    }
+    close_slot(j, ev);
+}
+
+static void put_message(amf_json *j, const char *message)
+{
+    amf_str msg = { message ? message : "", message ? (uint32_t)strlen(message) : 0 };
+    put_string(j, msg, false);
+}
+
+/* Decoding stopped in this slot: {"$error":"why"} stands in for the value,
+ * or, when a member's name could not be read, an "$error" member. */
+static void error_value(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    bool nameless_member = f && ev->role == AMF_ROLE_MEMBER && ev->name.ptr == NULL &&
+                           (f->kind == JF_OBJECT || f->kind == JF_ECMA ||
+                            (f->kind == JF_ASSOC_ARRAY && !f->dense));
+    if (nameless_member) {
+        comma(j, f);
+        puts_(j, "\"$error\":");
+        put_message(j, ev->message);
+        return;
+    }
+    open_slot(j, ev);
+    puts_(j, "{\"$error\":");
+    put_message(j, ev->message);
+    putc_(j, '}');
+    if (f && f->kind == JF_DICTIONARY && ev->role == AMF_ROLE_DICT_KEY)
+        puts_(j, ",null]");
+    close_slot(j, ev);
+}
+
+/* ---- envelope -------------------------------------------------------- */
+
+static void packet_begin(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = push_frame(j);
+    if (!f)
+        return;
+    f->kind = JF_PACKET;
+    puts_(j, "{\"$packet\":{\"version\":");
+    put_int(j, ev->integer);
+    puts_(j, ",\"headers\":[");
+}
+
+static void packet_count(amf_json *j)
+{
+    amf_json_frame *f = top_frame(j);
+    if (!f || f->kind != JF_PACKET || f->messages)
+        return;
+    puts_(j, "],\"messages\":[");
+    f->messages = true;
+    f->first = true;
+}
+
+static void packet_end(amf_json *j)
+{
+    amf_json_frame *f = top_frame(j);
+    if (!f || f->kind != JF_PACKET)
+        return;
+    packet_count(j);
+    puts_(j, "]}}");
+    j->depth--;
+}
+
+static void part_begin(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *parent = top_frame(j);
+    if (parent)
+        comma(j, parent);
+    amf_json_frame *f = push_frame(j);
+    if (!f)
+        return;
+    f->kind = JF_PART;
+    if (ev->part == AMF_PART_HEADER) {
+        puts_(j, "{\"name\":");
+        put_string(j, ev->name, false);
+        puts_(j, ev->boolean ? ",\"mustUnderstand\":true,\"value\":"
+                             : ",\"mustUnderstand\":false,\"value\":");
+    } else {
+        puts_(j, "{\"target\":");
+        put_string(j, ev->name, false);
+        puts_(j, ",\"response\":");
+        put_string(j, ev->str, false);
+        puts_(j, ",\"body\":");
+    }
+}
+
+static void part_end(amf_json *j)
+{
+    amf_json_frame *f = top_frame(j);
+    if (!f || f->kind != JF_PART)
+        return;
+    puts_(j, f->first ? "null}" : "}");
+    j->depth--;
+}
+
+/* ---- API ------------------------------------------------------------- */
+
+void amf_json_init(amf_json *j, const amf_allocator *alloc, size_t message_length)
+{
+    memset(j, 0, sizeof *j);
+    j->alloc = *alloc;
+    j->max_len = (size_t)message_length * AMF_JSON_MAX_FACTOR + AMF_JSON_MAX_SLACK;
+    j->ref_budget = (size_t)message_length * AMF_JSON_REF_FACTOR + AMF_JSON_REF_SLACK;
+}
+
+void amf_json_event(void *user, const amf_event *ev)
+{
+    amf_json *j = user;
+    if (j->overflow)
+        return;
+    switch (ev->kind) {
+    case AMF_EV_SCALAR:    scalar(j, ev); break;
+    case AMF_EV_BEGIN:     begin_container(j, ev); break;
+    case AMF_EV_END:       end_container(j, ev); break;
+    case AMF_EV_REFERENCE: reference(j, ev); break;
+    case AMF_EV_ERROR:     error_value(j, ev); break;
+    case AMF_EV_PACKET_BEGIN: packet_begin(j, ev); break;
+    case AMF_EV_PACKET_COUNT: packet_count(j); break;
+    case AMF_EV_PACKET_END:   packet_end(j); break;
+    case AMF_EV_PART_BEGIN:   part_begin(j, ev); break;
+    case AMF_EV_PART_END:     part_end(j); break;
+    case AMF_EV_TRAITS:
+    case AMF_EV_FLAGS:
+    case AMF_EV_WARNING:
+        break;
+    }
+}
+
+const char *amf_json_finish(amf_json *j, size_t *len)
+{
+    if (j->overflow) {
+        char text[128];
+        snprintf(text, sizeof text,
+                 "{\"$error\":\"JSON longer than %zu bytes for this message; not rendered\"}",
+                 j->max_len);
+        j->overflow = false;
+        j->len = 0;
+        j->max_len = sizeof text + 1;
+        puts_(j, text);
+    }
+    if (!reserve(j, 0)) {
+        *len = 0;
+        return "";
+    }
+    j->buf[j->len] = '\0';
+    *len = j->len;
+    return j->buf;
+}
+
+void amf_json_free(amf_json *j)
+{
+    if (j->buf)
+        j->alloc.free_fn(j->alloc.ctx, j->buf);
+    if (j->frames)
+        j->alloc.free_fn(j->alloc.ctx, j->frames);
+    if (j->spans)
+        j->alloc.free_fn(j->alloc.ctx, j->spans);
+    memset(j, 0, sizeof *j);
+}

@@ -1,0 +1,64 @@
+/* amf_tables.h
+ * The reference tables: AMF3 strings, objects and traits, the AMF0 object
+ * table.  Entries point into the message buffer; they grow only as the bytes
+ * that create them are read, so memory is bounded by the message size.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef AMF_TABLES_H
+#define AMF_TABLES_H
+
+#include "amf.h"
+
+/* A string-table entry (AMF3 strings, class and member names). */
+typedef struct amf_string_entry {
+    amf_str  str;
+    bool     bad_utf8;           /* checked when first read */
+} amf_string_entry;
+
+/* An object-table entry: every complex value, added when it begins, so that
+ * a reference back into a value still open is a cycle. */
+typedef struct amf_object_entry {
+    uint32_t node;               /* message-wide id */
+    uint32_t offset;             /* marker of the value */
+    uint32_t length;             /* whole value; 0 while open */
+    uint32_t data_offset;        /* payload: the date's double, the bytes of */
+    uint32_t data_length;        /*   XML/ByteArray */
+    amf_str  class_name;         /* typed object */
+    amf_type type;
+    uint8_t  marker;
+    bool     open;
+} amf_object_entry;
+
+typedef struct amf_objects {
+    amf_object_entry *items;
+    uint32_t count, cap;
+} amf_objects;
+
+typedef struct amf_traits_entry {
+    amf_str  class_name;
+    uint32_t flags;              /* AMF_F_DYNAMIC, AMF_F_EXTERNALIZABLE */
+    uint32_t sealed_count;
+    uint32_t first_name;         /* into amf_tables.names */
+} amf_traits_entry;
+
+typedef struct amf_tables {
+    amf_string_entry *strings;
+    uint32_t          n_strings, cap_strings;
+    amf_objects       objects;
+    amf_traits_entry *traits;
+    uint32_t          n_traits, cap_traits;
+    amf_traits_name  *names;     /* sealed member names of all traits */
+    uint32_t          n_names, cap_names;
+} amf_tables;
+
+/* Make room for one more element in *data (count used, *cap allocated).
+ * false: the allocator refused. */
+bool amf_table_reserve(const amf_allocator *a, void **data, uint32_t *cap,
+                       uint32_t count, size_t elem_size);
+
+void amf_tables_clear(amf_tables *t);   /* keeps the allocations */
+void amf_tables_free(const amf_allocator *a, amf_tables *t);
+void amf_objects_free(const amf_allocator *a, amf_objects *o);
+
+#endif /* AMF_TABLES_H */
