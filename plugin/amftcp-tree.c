@@ -1,0 +1,764 @@
+/* amftcp-tree.c
+ * Maps the AMF core's events to Wireshark tree items, amf.* fields, expert
+ * infos, the Info summary and amf.json.  No AMF knowledge lives here beyond
+ * what each event says.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "amftcp"
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/proto.h>
+#include <epan/strutil.h>
+#include <wsutil/nstime.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "packet-amftcp.h"
+#include "amf_json.h"
+
+/* A visible tree shows this many values per message, then stops with a
+ * note: Wireshark refuses a packet past 1,000,000 items, and a value takes up
+ * to four. */
+#define AMFTCP_TREE_MAX_VALUES 100000u
+/* Strings in item labels are cut here (the field holds the whole text). */
+#define AMFTCP_LABEL_TEXT_MAX 48u
+/* Member names the Info column lists per message. */
+#define AMFTCP_SUMMARY_MEMBERS 4u
+
+/* An open container in the tree, or a dictionary entry grouping a key and
+ * its value.  Lives on the decode's stack array, per message. */
+typedef struct tree_frame {
+    proto_item *item;        /* NULL once the tree limit is reached */
+    proto_tree *tree;
+    bool        entry;       /* dictionary entry, not an AMF value */
+    amf_role    role;        /* the container's own role in its parent */
+} tree_frame;
+
+/* One message being decoded: packet scope, lives for one call. */
+typedef struct tree_ctx {
+    tvbuff_t       *tvb;
+    packet_info    *pinfo;
+    const uint8_t  *value;       /* the decoded buffer (tvb bytes at base) */
+    uint32_t        base;        /* its offset in tvb */
+    proto_tree     *root;        /* the message's subtree */
+    proto_item     *top_item;    /* the message's protocol item */
+    bool            visible;     /* labels are worth formatting */
+    tree_frame     *stack;
+    uint32_t        depth, cap;
+    uint32_t        values;      /* value items added */
+    bool            limited;     /* AMFTCP_TREE_MAX_VALUES reached */
+    amftcp_summary *summary;     /* NULL when there is no Info column */
+    bool            packet;      /* an AMF packet envelope: summarised by its parts */
+    amf_json       *json;        /* NULL unless amf.json is referenced */
+} tree_ctx;
+
+/* ---- helpers --------------------------------------------------------- */
+
+static proto_tree *current_tree(tree_ctx *c)
+{
+    return c->depth ? c->stack[c->depth - 1].tree : c->root;
+}
+
+static void push(tree_ctx *c, proto_item *item, proto_tree *tree, bool entry, amf_role role)
+{
+    if (c->depth == c->cap) {
+        uint32_t cap = c->cap ? c->cap * 2 : 32;
+        c->stack = wmem_realloc(c->pinfo->pool, c->stack, cap * sizeof *c->stack);
+        c->cap = cap;
+    }
+    proto_tree *parent = current_tree(c);
+    tree_frame *f = &c->stack[c->depth++];
+    f->item = item;
+    f->tree = tree ? tree : parent;
+    f->entry = entry;
+    f->role = role;
+}
+
+static char *amf_text(tree_ctx *c, amf_str s, uint32_t max)
+{
+    uint32_t n = s.len > max ? max : s.len;
+    char *text = format_text(c->pinfo->pool, (const guchar *)s.ptr, n);
+    return s.len > max ? wmem_strdup_printf(c->pinfo->pool, "%s\xe2\x80\xa6", text) : text;
+}
+
+/* Offset in tvb of bytes the event points at inside the decoded buffer. */
+static uint32_t tvb_offset_of(tree_ctx *c, const char *ptr)
+{
+    return c->base + (uint32_t)((const uint8_t *)ptr - c->value);
+}
+
+static const char *slot_prefix(tree_ctx *c, const amf_event *ev)
+{
+    switch (ev->role) {
+    case AMF_ROLE_MEMBER:
+        return wmem_strdup_printf(c->pinfo->pool, "%s: ", amf_text(c, ev->name, 64));
+    case AMF_ROLE_ELEMENT:
+        return wmem_strdup_printf(c->pinfo->pool, "[%u]: ", ev->index);
+    case AMF_ROLE_DICT_KEY:   return "Key: ";
+    case AMF_ROLE_DICT_VALUE: return "Value: ";
+    case AMF_ROLE_EXTERNAL:   return "Wrapped: ";
+    default:                  return "";
+    }
+}
+
+static const char *value_text(tree_ctx *c, const amf_event *ev)
+{
+    char num[AMF_DATE_TEXT_MAX + 16];
+    switch (ev->type) {
+    case AMF_TYPE_BOOLEAN:
+        return ev->boolean ? " true" : " false";
+    case AMF_TYPE_INTEGER:
+        if ((ev->flags & AMF_F_NO_MARKER) && ev->marker == AMF3_VECTOR_UINT)
+            return wmem_strdup_printf(c->pinfo->pool, " %u", ev->uinteger);
+        return wmem_strdup_printf(c->pinfo->pool, " %d", ev->integer);
+    case AMF_TYPE_NUMBER:
+        amf_format_number(ev->number, num, sizeof num);
+        return wmem_strdup_printf(c->pinfo->pool, " %s", num);
+    case AMF_TYPE_DATE:
+        if (!amf_format_date(ev->number, num, sizeof num))
+            amf_format_number(ev->number, num, sizeof num);
+        if (ev->version == AMF_VERSION_0 && ev->kind == AMF_EV_SCALAR && ev->timezone)
+            return wmem_strdup_printf(c->pinfo->pool, " %s (time-zone field %d)", num, ev->timezone);
+        return wmem_strdup_printf(c->pinfo->pool, " %s", num);
+    case AMF_TYPE_STRING:
+    case AMF_TYPE_XML:
+    case AMF_TYPE_XML_DOCUMENT:
+        if (!ev->str.ptr)
+            return "";
+        return wmem_strdup_printf(c->pinfo->pool, " \"%s\"", amf_text(c, ev->str, AMFTCP_LABEL_TEXT_MAX));
+    case AMF_TYPE_BYTE_ARRAY:
+        return wmem_strdup_printf(c->pinfo->pool, " (%u bytes)", ev->str.len);
+    default:
+        return "";
+    }
+}
+
+/* The item of a value: amf.type, labelled "name: Type value". */
+static proto_item *add_value_item(tree_ctx *c, const amf_event *ev, const char *detail,
+                                  int length)
+{
+    proto_tree *parent = current_tree(c);
+    uint32_t offset = c->base + ev->offset;
+    if (!c->visible)
+        return proto_tree_add_uint(parent, amftcp_hf.type, c->tvb, offset, length, ev->type);
+    return proto_tree_add_uint_format(parent, amftcp_hf.type, c->tvb, offset, length, ev->type,
+                                      "%s%s%s", slot_prefix(c, ev), amf_type_name(ev->type),
+                                      detail ? detail : "");
+}
+
+static void add_string_field(tree_ctx *c, proto_tree *tree, int hf, uint32_t offset,
+                             uint32_t length, amf_str s)
+{
+    if (!proto_field_is_referenced(tree, hf))
+        return;
+    char *text = (char *)tvb_get_string_enc(c->pinfo->pool, c->tvb, tvb_offset_of(c, s.ptr),
+                                            s.len, ENC_UTF_8);
+    proto_tree_add_string(tree, hf, c->tvb, offset, length, text);
+}
+
+/* Marker, AVM+ switch and member name: the first children of every value. */
+static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
+{
+    uint32_t marker_offset = c->base + ev->offset;
+    if (ev->flags & AMF_F_AVMPLUS) {
+        proto_tree_add_item(sub, amftcp_hf.avmplus, c->tvb, marker_offset, 1, ENC_NA);
+        marker_offset++;
+    }
+    if (!(ev->flags & AMF_F_NO_MARKER)) {
+        /* The built-in dissector's marker tables lack some markers: name them
+         * ourselves. */
+        if (c->visible)
+            proto_tree_add_uint_format_value(sub, ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type
+                                                                                : amftcp_hf.amf0_type,
+                                             c->tvb, marker_offset, 1, ev->marker, "%s (0x%02x)",
+                                             amf_marker_name(ev->version, ev->marker), ev->marker);
+        else
+            proto_tree_add_uint(sub, ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type
+                                                                  : amftcp_hf.amf0_type,
+                                c->tvb, marker_offset, 1, ev->marker);
+    }
+    if (ev->role == AMF_ROLE_MEMBER && ev->name.ptr && ev->name_length) {
+        proto_item *pi;
+        if (ev->flags & AMF_F_NAME_REF) {
+            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->name_offset,
+                             ev->name_length, ev->name);
+            pi = proto_tree_add_uint(sub, amftcp_hf.string_ref, c->tvb,
+                                     c->base + ev->name_offset, ev->name_length, ev->name_ref);
+            (void)pi;
+        } else if (ev->name.len) {
+            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->name_offset,
+                             ev->name_length, ev->name);
+        }
+    }
+}
+
+static void add_date_field(tree_ctx *c, proto_tree *sub, uint32_t offset, uint32_t length,
+                           double ms)
+{
+    if (!isfinite(ms) || fabs(ms) > 9.2e18)
+        return;
+    nstime_t t;
+    double secs = floor(ms / 1000.0);
+    t.secs = (time_t)secs;
+    t.nsecs = (int)((ms - secs * 1000.0) * 1000000.0);
+    if (t.nsecs < 0 || t.nsecs >= 1000000000)
+        t.nsecs = 0;
+    proto_tree_add_time(sub, amftcp_hf.date, c->tvb, offset, length, &t);
+}
+
+/* The field holding a scalar's value, on its payload bytes. */
+static void add_value_field(tree_ctx *c, proto_tree *sub, const amf_event *ev, bool reference)
+{
+    uint32_t offset = c->base + ev->data_offset;
+    uint32_t length = ev->data_length;
+    switch (ev->type) {
+    case AMF_TYPE_BOOLEAN:
+        proto_tree_add_boolean(sub, amftcp_hf.boolean, c->tvb, offset, length, ev->boolean);
+        break;
+    case AMF_TYPE_INTEGER:
+        if ((ev->flags & AMF_F_NO_MARKER) && ev->marker == AMF3_VECTOR_UINT)
+            proto_tree_add_uint(sub, amftcp_hf.uinteger, c->tvb, offset, length, ev->uinteger);
+        else
+            proto_tree_add_int(sub, amftcp_hf.integer, c->tvb, offset, length, ev->integer);
+        break;
+    case AMF_TYPE_NUMBER:
+        proto_tree_add_double(sub, amftcp_hf.number, c->tvb, offset, length, ev->number);
+        break;
+    case AMF_TYPE_DATE:
+        add_date_field(c, sub, offset, length, ev->number);
+        if (ev->version == AMF_VERSION_0 && !reference)
+            proto_tree_add_int(sub, amftcp_hf.date_tz, c->tvb, offset + 8, 2, ev->timezone);
+        break;
+    case AMF_TYPE_STRING:
+        if (ev->str.ptr)
+            add_string_field(c, sub, amftcp_hf.string, offset, length, ev->str);
+        if (ev->flags & AMF_F_STRING_REF)
+            proto_tree_add_uint(sub, amftcp_hf.string_ref, c->tvb, offset, length, ev->str_ref);
+        break;
+    case AMF_TYPE_XML:
+    case AMF_TYPE_XML_DOCUMENT:
+        if (ev->str.ptr)
+            add_string_field(c, sub, ev->type == AMF_TYPE_XML ? amftcp_hf.xml : amftcp_hf.xml_doc,
+                             offset, length, ev->str);
+        break;
+    case AMF_TYPE_BYTE_ARRAY:
+        if (ev->str.ptr && proto_field_is_referenced(sub, amftcp_hf.bytearray))
+            proto_tree_add_bytes(sub, amftcp_hf.bytearray, c->tvb, offset, length,
+                                 (const guint8 *)ev->str.ptr);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Values past the tree limit are decoded (JSON, framing) but not shown. */
+static bool tree_full(tree_ctx *c)
+{
+    if (c->values < AMFTCP_TREE_MAX_VALUES) {
+        c->values++;
+        return false;
+    }
+    if (!c->limited) {
+        c->limited = true;
+        proto_tree_add_expert_format(c->root, c->pinfo, &ei_amftcp_tree_limit, c->tvb, c->base, 0,
+                                     "The tree shows the first %u values of this message; "
+                                     "amf.json holds them all", AMFTCP_TREE_MAX_VALUES);
+    }
+    return true;
+}
+
+/* ---- dictionary entries ---------------------------------------------- */
+
+static void open_entry(tree_ctx *c, const amf_event *ev)
+{
+    if (ev->role != AMF_ROLE_DICT_KEY)
+        return;
+    proto_item *item = NULL;
+    proto_tree *sub = NULL;
+    if (!c->limited) {
+        sub = proto_tree_add_subtree_format(current_tree(c), c->tvb, c->base + ev->offset, -1,
+                                            ett_amftcp_entry, &item, "Entry %u", ev->index);
+    }
+    push(c, item, sub, true, ev->role);
+}
+
+static void close_entry(tree_ctx *c, const amf_event *ev, uint32_t end)
+{
+    if ((ev->role != AMF_ROLE_DICT_VALUE && !(ev->role == AMF_ROLE_DICT_KEY &&
+                                              ev->kind == AMF_EV_ERROR)) ||
+        !c->depth || !c->stack[c->depth - 1].entry)
+        return;
+    tree_frame *f = &c->stack[--c->depth];
+    if (f->item)
+        proto_item_set_end(f->item, c->tvb, c->base + end);
+}
+
+/* ---- the summary ----------------------------------------------------- */
+
+static void summary_value(tree_ctx *c, const amf_event *ev)
+{
+    amftcp_summary *s = c->summary;
+    if (!s || c->packet)
+        return;
+    if (ev->depth == 0 && ev->role == AMF_ROLE_TOP && wmem_strbuf_get_len(s->text) == 0) {
+        wmem_strbuf_append(s->text, amf_type_name(ev->type));
+        if (ev->class_name.len)
+            wmem_strbuf_append_printf(s->text, " %s", amf_text(c, ev->class_name, 64));
+        if (ev->kind == AMF_EV_BEGIN && ev->type != AMF_TYPE_OBJECT && ev->type != AMF_TYPE_ECMA_ARRAY)
+            wmem_strbuf_append_printf(s->text, " [%u]", ev->count);
+        if (ev->kind == AMF_EV_SCALAR) {
+            const char *v = value_text(c, ev);
+            wmem_strbuf_append(s->text, v);
+            s->closed = true;
+        }
+        return;
+    }
+    if (ev->depth == 1 && ev->role == AMF_ROLE_MEMBER && !s->closed && ev->name.ptr) {
+        if (s->members == AMFTCP_SUMMARY_MEMBERS) {
+            wmem_strbuf_append(s->text, ", \xe2\x80\xa6}");
+            s->closed = true;
+            return;
+        }
+        wmem_strbuf_append(s->text, s->members ? ", " : " {");
+        wmem_strbuf_append(s->text, amf_text(c, ev->name, 32));
+        s->members++;
+    }
+}
+
+static void summary_end(tree_ctx *c, const amf_event *ev)
+{
+    amftcp_summary *s = c->summary;
+    if (!s || c->packet || ev->depth != 0 || s->closed)
+        return;
+    if (s->members)
+        wmem_strbuf_append_c(s->text, '}');
+    s->closed = true;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static void on_scalar(tree_ctx *c, const amf_event *ev)
+{
+    open_entry(c, ev);
+    if (!tree_full(c)) {
+        proto_item *item = add_value_item(c, ev, c->visible ? value_text(c, ev) : NULL,
+                                          ev->length);
+        proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
+        add_slot_items(c, sub, ev);
+        add_value_field(c, sub, ev, false);
+        /* The length field of inline text: between the marker and the text. */
+        uint32_t text_header = ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
+        if (ev->str.ptr && !(ev->flags & AMF_F_STRING_REF) && ev->type != AMF_TYPE_BYTE_ARRAY &&
+            ev->data_offset > text_header)
+            proto_tree_add_uint(sub, amftcp_hf.stringlength, c->tvb, c->base + text_header,
+                                ev->data_offset - text_header, ev->str.len);
+    }
+    summary_value(c, ev);
+    close_entry(c, ev, ev->offset + ev->length);
+}
+
+static void on_reference(tree_ctx *c, const amf_event *ev)
+{
+    open_entry(c, ev);
+    if (!tree_full(c)) {
+        const char *detail = NULL;
+        if (c->visible) {
+            const char *cls = ev->class_name.len
+                ? wmem_strdup_printf(c->pinfo->pool, " %s", amf_text(c, ev->class_name, 64)) : "";
+            const char *val = (ev->flags & AMF_F_CYCLE) ? "" : value_text(c, ev);
+            detail = (ev->flags & AMF_F_CYCLE)
+                ? wmem_strdup_printf(c->pinfo->pool, "%s (reference #%u to an enclosing value at offset %u: a cycle)",
+                                     cls, ev->object_index, ev->target_offset)
+                : wmem_strdup_printf(c->pinfo->pool, "%s%s (reference #%u to offset %u)",
+                                     cls, val, ev->object_index, ev->target_offset);
+        }
+        proto_item *item = add_value_item(c, ev, detail, ev->length);
+        proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
+        add_slot_items(c, sub, ev);
+        proto_tree_add_uint(sub, amftcp_hf.object_ref, c->tvb, c->base + ev->data_offset,
+                            ev->data_length, ev->object_index);
+        proto_item *pi = proto_tree_add_uint(sub, amftcp_hf.reference_target, c->tvb,
+                                             c->base + ev->data_offset, ev->data_length,
+                                             ev->target_offset);
+        proto_item_set_generated(pi);
+        if (ev->class_name.len) {
+            pi = proto_tree_add_string(sub, amftcp_hf.classname, c->tvb, c->base + ev->data_offset,
+                                       ev->data_length, amf_text(c, ev->class_name, 1024));
+            proto_item_set_generated(pi);
+        }
+        if (!(ev->flags & AMF_F_CYCLE) && ev->str.ptr) {
+            /* A scalar target: its value, on the reference's bytes. */
+            add_value_field(c, sub, ev, true);
+        } else if (!(ev->flags & AMF_F_CYCLE) && ev->type == AMF_TYPE_DATE) {
+            add_date_field(c, sub, c->base + ev->data_offset, ev->data_length, ev->number);
+        }
+    }
+    summary_value(c, ev);
+    close_entry(c, ev, ev->offset + ev->length);
+}
+
+static const char *container_detail(tree_ctx *c, const amf_event *ev)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(c->pinfo->pool, "");
+    if (ev->class_name.len)
+        wmem_strbuf_append_printf(b, " %s", amf_text(c, ev->class_name, 128));
+    switch (ev->type) {
+    case AMF_TYPE_OBJECT:
+        if (ev->flags & AMF_F_EXTERNALIZABLE)
+            wmem_strbuf_append(b, " (externalizable)");
+        break;
+    case AMF_TYPE_ECMA_ARRAY:
+        wmem_strbuf_append_printf(b, " (count field %u)", ev->count);
+        break;
+    case AMF_TYPE_ARRAY:
+        wmem_strbuf_append_printf(b, " (%u dense%s)", ev->count,
+                                  (ev->flags & AMF_F_ASSOC) ? ", associative part" : "");
+        break;
+    case AMF_TYPE_VECTOR_OBJECT:
+        wmem_strbuf_append_printf(b, ".<%s>", amf_text(c, ev->element_type, 128));
+        /* fall through */
+    case AMF_TYPE_VECTOR_INT:
+    case AMF_TYPE_VECTOR_UINT:
+    case AMF_TYPE_VECTOR_NUMBER:
+        wmem_strbuf_append_printf(b, " (%u elements%s)", ev->count,
+                                  (ev->flags & AMF_F_FIXED) ? ", fixed" : "");
+        break;
+    case AMF_TYPE_DICTIONARY:
+        wmem_strbuf_append_printf(b, " (%u entries%s)", ev->count,
+                                  (ev->flags & AMF_F_WEAK) ? ", weak keys" : "");
+        break;
+    default:
+        break;
+    }
+    return wmem_strbuf_get_str(b);
+}
+
+static void on_begin(tree_ctx *c, const amf_event *ev)
+{
+    open_entry(c, ev);
+    proto_item *item = NULL;
+    proto_tree *sub = NULL;
+    if (!tree_full(c)) {
+        item = add_value_item(c, ev, c->visible ? container_detail(c, ev) : NULL, ev->length);
+        sub = proto_item_add_subtree(item, ett_amftcp_value);
+        add_slot_items(c, sub, ev);
+        uint32_t hdr = c->base + ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
+        uint32_t hdr_len = c->base + ev->offset + ev->length > hdr
+                         ? c->base + ev->offset + ev->length - hdr : 0;
+        switch (ev->type) {
+        case AMF_TYPE_OBJECT:
+            if (ev->class_name.len && ev->version == AMF_VERSION_0)
+                add_string_field(c, sub, amftcp_hf.classname, hdr, hdr_len, ev->class_name);
+            break;
+        case AMF_TYPE_VECTOR_OBJECT:
+            add_string_field(c, sub, amftcp_hf.vector_type, hdr, hdr_len, ev->element_type);
+            /* fall through */
+        case AMF_TYPE_VECTOR_INT:
+        case AMF_TYPE_VECTOR_UINT:
+        case AMF_TYPE_VECTOR_NUMBER:
+            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
+            proto_tree_add_boolean(sub, amftcp_hf.vector_fixed, c->tvb, hdr, hdr_len,
+                                   (ev->flags & AMF_F_FIXED) != 0);
+            break;
+        case AMF_TYPE_DICTIONARY:
+            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
+            proto_tree_add_boolean(sub, amftcp_hf.dict_weak, c->tvb, hdr, hdr_len,
+                                   (ev->flags & AMF_F_WEAK) != 0);
+            break;
+        case AMF_TYPE_ARRAY:
+        case AMF_TYPE_ECMA_ARRAY:
+            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
+            break;
+        default:
+            break;
+        }
+    }
+    summary_value(c, ev);
+    push(c, item, sub, false, ev->role);
+}
+
+static void on_traits(tree_ctx *c, const amf_event *ev)
+{
+    if (c->limited)
+        return;
+    proto_tree *parent = current_tree(c);
+    uint32_t offset = c->base + ev->offset;
+    proto_item *item;
+    proto_tree *sub = proto_tree_add_subtree(parent, c->tvb, offset, ev->length,
+                                             ett_amftcp_traits, &item, "Traits");
+    if (c->visible) {
+        const char *cls = ev->class_name.len ? amf_text(c, ev->class_name, 128) : "(anonymous)";
+        if (ev->flags & AMF_F_TRAIT_REF)
+            proto_item_set_text(item, "Traits: reference #%u to %s, %u sealed member%s%s",
+                                ev->trait_index, cls, ev->sealed_count,
+                                plurality(ev->sealed_count, "", "s"),
+                                (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "");
+        else
+            proto_item_set_text(item, "Traits: %s, %u sealed member%s%s%s", cls, ev->sealed_count,
+                                plurality(ev->sealed_count, "", "s"),
+                                (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "",
+                                (ev->flags & AMF_F_EXTERNALIZABLE) ? ", externalizable" : "");
+    }
+    if (ev->flags & AMF_F_TRAIT_REF)
+        proto_tree_add_uint(sub, amftcp_hf.trait_ref, c->tvb, offset, ev->length, ev->trait_index);
+    if (ev->class_name.len && proto_field_is_referenced(sub, amftcp_hf.classname)) {
+        proto_item *pi = proto_tree_add_string(sub, amftcp_hf.classname, c->tvb, offset,
+                                               ev->length, amf_text(c, ev->class_name, 1024));
+        if (ev->flags & AMF_F_TRAIT_REF)
+            proto_item_set_generated(pi);
+    }
+    proto_tree_add_uint(sub, amftcp_hf.traitcount, c->tvb, offset, ev->length, ev->sealed_count);
+    proto_tree_add_boolean(sub, amftcp_hf.traits_dynamic, c->tvb, offset, ev->length,
+                           (ev->flags & AMF_F_DYNAMIC) != 0);
+    proto_tree_add_boolean(sub, amftcp_hf.traits_external, c->tvb, offset, ev->length,
+                           (ev->flags & AMF_F_EXTERNALIZABLE) != 0);
+    if (!(ev->flags & AMF_F_TRAIT_REF)) {
+        for (uint32_t i = 0; i < ev->sealed_count; i++)
+            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->sealed[i].offset,
+                             ev->sealed[i].length, ev->sealed[i].name);
+    }
+}
+
+static void on_end(tree_ctx *c, const amf_event *ev)
+{
+    /* Entries left open by an error inside them end here too. */
+    while (c->depth && c->stack[c->depth - 1].entry) {
+        tree_frame *e = &c->stack[--c->depth];
+        if (e->item)
+            proto_item_set_end(e->item, c->tvb, c->base + ev->offset + ev->length);
+    }
+    if (!c->depth)
+        return;
+    tree_frame *f = &c->stack[c->depth - 1];
+    if (f->item) {
+        if (ev->end_length) {
+            int hf = ev->version == AMF_VERSION_0 ? amftcp_hf.end_of_object
+                   : ev->type == AMF_TYPE_ARRAY ? amftcp_hf.end_of_assoc
+                   : amftcp_hf.end_of_dynamic;
+            proto_tree_add_item(f->tree, hf, c->tvb, c->base + ev->end_offset, ev->end_length,
+                                ENC_NA);
+        }
+        proto_item_set_len(f->item, ev->length);
+        if (c->visible) {
+            if (ev->type == AMF_TYPE_OBJECT || ev->type == AMF_TYPE_ECMA_ARRAY)
+                proto_item_append_text(f->item, " (%u member%s)", ev->count,
+                                       plurality(ev->count, "", "s"));
+            if (ev->flags & AMF_F_TRUNCATED)
+                proto_item_append_text(f->item, " [truncated]");
+        }
+    }
+    c->depth--;
+    summary_end(c, ev);
+    close_entry(c, ev, ev->offset + ev->length);
+}
+
+static expert_field *expert_for(const amf_event *ev)
+{
+    switch (ev->error) {
+    case AMF_WARN_UTF8:            return &ei_amftcp_utf8;
+    case AMF_WARN_RESERVED_MARKER: return &ei_amftcp_reserved;
+    case AMF_WARN_REF_TYPE:        return &ei_amftcp_ref_type;
+    case AMF_WARN_TRAILING:        return &ei_amftcp_trailing;
+    case AMF_WARN_FLEX_FLAGS:      return &ei_amftcp_flex_flags;
+    case AMF_WARN_JSON_REFS:       return &ei_amftcp_json_refs;
+    default:
+        break;
+    }
+    switch (ev->status) {
+    case AMF_LIMIT:       return &ei_amftcp_limit;
+    case AMF_UNSUPPORTED: return &ei_amftcp_unsupported;
+    default:              return &ei_amftcp_malformed;
+    }
+}
+
+static void on_error(tree_ctx *c, const amf_event *ev)
+{
+    open_entry(c, ev);
+    proto_tree *parent = current_tree(c);
+    proto_item *pi = proto_tree_add_expert_format(parent, c->pinfo, expert_for(ev), c->tvb,
+                                                  c->base + ev->offset, ev->length,
+                                                  "%s%s", c->visible ? slot_prefix(c, ev) : "",
+                                                  ev->message);
+    (void)pi;
+    if (c->top_item)
+        proto_item_append_text(c->top_item, " [decoding stopped: %s]", amf_error_name(ev->error));
+    if (c->summary)
+        wmem_strbuf_append_printf(c->summary->text, " [%s]", amf_error_name(ev->error));
+    close_entry(c, ev, ev->offset + ev->length);
+}
+
+static void on_warning(tree_ctx *c, const amf_event *ev)
+{
+    proto_tree_add_expert_format(current_tree(c), c->pinfo, expert_for(ev), c->tvb,
+                                 c->base + ev->offset, ev->length, "%s", ev->message);
+}
+
+static void on_flags(tree_ctx *c, const amf_event *ev)
+{
+    if (c->limited)
+        return;
+    proto_item *pi = proto_tree_add_uint(current_tree(c), amftcp_hf.flex_flags, c->tvb,
+                                         c->base + ev->offset, 1, ev->uinteger);
+    if (c->visible)
+        proto_item_set_text(pi, "%s flags, byte %u: 0x%02x%s", amf_text(c, ev->name, 64), ev->index,
+                            ev->uinteger, (ev->uinteger & 0x80) ? " (another flag byte follows)" : "");
+}
+
+/* ---- envelope -------------------------------------------------------- */
+
+static void on_packet_begin(tree_ctx *c, const amf_event *ev)
+{
+    proto_tree_add_uint(c->root, amftcp_hf.packet_version, c->tvb, c->base, 2, (uint32_t)ev->integer);
+    proto_tree_add_uint(c->root, amftcp_hf.header_count, c->tvb, c->base + 2, 2, ev->count);
+    c->packet = true;
+    if (c->summary)
+        wmem_strbuf_append_printf(c->summary->text, "AMF packet v%d", ev->integer);
+}
+
+static void on_packet_count(tree_ctx *c, const amf_event *ev)
+{
+    proto_tree_add_uint(c->root, amftcp_hf.message_count, c->tvb, c->base + ev->offset, 2, ev->count);
+}
+
+static void on_part_begin(tree_ctx *c, const amf_event *ev)
+{
+    proto_item *item;
+    proto_tree *sub = proto_tree_add_subtree_format(c->root, c->tvb, c->base + ev->offset, ev->length,
+                                                    ett_amftcp_part, &item, "%s %u: %s",
+                                                    ev->part == AMF_PART_HEADER ? "Header" : "Message",
+                                                    ev->index, amf_text(c, ev->name, 128));
+    if (ev->part == AMF_PART_HEADER) {
+        proto_tree_add_item(sub, amftcp_hf.header_name, c->tvb, c->base + ev->name_offset,
+                            ev->name_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+        proto_tree_add_boolean(sub, amftcp_hf.header_must_understand, c->tvb,
+                               c->base + ev->name_offset + ev->name_length, 1, ev->boolean);
+        proto_tree_add_item(sub, amftcp_hf.header_length, c->tvb, c->base + ev->data_offset, 4,
+                            ENC_BIG_ENDIAN);
+        if (ev->boolean && c->visible)
+            proto_item_append_text(item, " (must understand)");
+    } else {
+        proto_tree_add_item(sub, amftcp_hf.message_target, c->tvb, c->base + ev->name_offset,
+                            ev->name_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+        proto_tree_add_item(sub, amftcp_hf.message_response, c->tvb, c->base + ev->str_offset,
+                            ev->str_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+        proto_tree_add_item(sub, amftcp_hf.message_length, c->tvb, c->base + ev->data_offset, 4,
+                            ENC_BIG_ENDIAN);
+        if (c->visible)
+            proto_item_append_text(item, " (response %s)", amf_text(c, ev->str, 128));
+        if (c->summary && ev->index < 2)
+            wmem_strbuf_append_printf(c->summary->text, "%s %s", ev->index ? "," : ":",
+                                      amf_text(c, ev->name, 64));
+    }
+    if (ev->uinteger == 0xFFFFFFFFu && c->visible)
+        proto_item_append_text(item, ", length unknown");
+    push(c, item, sub, false, AMF_ROLE_BODY);
+}
+
+static void on_part_end(tree_ctx *c, const amf_event *ev)
+{
+    while (c->depth && c->stack[c->depth - 1].entry)
+        c->depth--;
+    if (!c->depth)
+        return;
+    tree_frame *f = &c->stack[--c->depth];
+    proto_item_set_len(f->item, ev->length);
+    if ((ev->flags & AMF_F_TRUNCATED) && c->visible)
+        proto_item_append_text(f->item, " [truncated]");
+}
+
+static void tree_event(void *user, const amf_event *ev)
+{
+    tree_ctx *c = user;
+    if (c->json)
+        amf_json_event(c->json, ev);
+    switch (ev->kind) {
+    case AMF_EV_SCALAR:       on_scalar(c, ev); break;
+    case AMF_EV_BEGIN:        on_begin(c, ev); break;
+    case AMF_EV_END:          on_end(c, ev); break;
+    case AMF_EV_REFERENCE:    on_reference(c, ev); break;
+    case AMF_EV_TRAITS:       on_traits(c, ev); break;
+    case AMF_EV_FLAGS:        on_flags(c, ev); break;
+    case AMF_EV_WARNING:      on_warning(c, ev); break;
+    case AMF_EV_ERROR:        on_error(c, ev); break;
+    case AMF_EV_PACKET_BEGIN: on_packet_begin(c, ev); break;
+    case AMF_EV_PACKET_COUNT: on_packet_count(c, ev); break;
+    case AMF_EV_PART_BEGIN:   on_part_begin(c, ev); break;
+    case AMF_EV_PART_END:     on_part_end(c, ev); break;
+    case AMF_EV_PACKET_END:   break;
+    }
+}
+
+/* ---- entry point ----------------------------------------------------- */
+
+static void *pool_realloc(void *ctx, void *ptr, size_t size)
+{
+    return wmem_realloc((wmem_allocator_t *)ctx, ptr, size);
+}
+
+static void pool_free(void *ctx, void *ptr)
+{
+    wmem_free((wmem_allocator_t *)ctx, ptr);
+}
+
+amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                proto_item *top_item, uint32_t offset, uint32_t length,
+                                const amf_framing *framing, amftcp_summary *summary)
+{
+    tree_ctx c;
+    memset(&c, 0, sizeof c);
+    c.tvb = tvb;
+    c.pinfo = pinfo;
+    c.base = offset;
+    c.root = tree;
+    c.top_item = top_item;
+    c.visible = tree && PTREE_DATA(tree)->visible;
+    c.summary = summary;
+    c.value = length ? tvb_get_ptr(tvb, offset, length) : (const uint8_t *)"";
+
+    amf_config cfg;
+    amf_config_init(&cfg);
+    cfg.max_depth = amftcp_pref_max_depth < AMF_MAX_DEPTH_CEILING ? amftcp_pref_max_depth
+                                                                  : AMF_MAX_DEPTH_CEILING;
+    /* Packet scope: an exception thrown mid-decode (tree limits) frees it all. */
+    cfg.alloc.realloc_fn = pool_realloc;
+    cfg.alloc.free_fn = pool_free;
+    cfg.alloc.ctx = pinfo->pool;
+    cfg.max_message = length;
+
+    amf_json json;
+    bool want_json = tree && proto_field_is_referenced(tree, amftcp_hf.json);
+    if (want_json) {
+        amf_json_init(&json, &cfg.alloc, length);
+        c.json = &json;
+    }
+    if (tree || summary) {
+        cfg.sink = tree_event;
+        cfg.user = &c;
+    }
+
+    amf_result res;
+    if (framing->kind == AMF_FRAME_PACKET)
+        amf_decode_packet(&cfg, c.value, length, true, &res);
+    else
+        amf_decode(&cfg, framing->version, c.value, length, true, &res);
+
+    if (res.status == AMF_OK && res.length < length && framing->kind == AMF_FRAME_LENGTH) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_amftcp_trailing, tvb, offset + res.length,
+                                     length - res.length,
+                                     "%u bytes after the value, inside the message's length",
+                                     length - res.length);
+    }
+    if (want_json) {
+        if (json.refs_limited)
+            proto_tree_add_expert(tree, pinfo, &ei_amftcp_json_refs, tvb, offset, length);
+        size_t jlen;
+        const char *text = amf_json_finish(&json, &jlen);
+        proto_item *pi = proto_tree_add_string(tree, amftcp_hf.json, tvb, offset, length, text);
+        proto_item_set_generated(pi);
+        amf_json_free(&json);
+    }
+    return res.status;
+}

@@ -1,0 +1,727 @@
+/* packet-amftcp.c
+ * AMF0/AMF3 (Action Message Format) over plain TCP: Flash/AIR Socket
+ * traffic, game and chat servers, BlazeDS/Red5-style back ends, on any port.
+ *
+ * Specifications:
+ *   AMF0: https://rtmp.veriskope.com/pdf/amf0-file-format-specification.pdf
+ *   AMF3: https://rtmp.veriskope.com/pdf/amf3-file-format-spec.pdf
+ *
+ * The AMF core (src/) decodes; this file finds the messages on the stream
+ * (framing, TCP reassembly, the heuristic) and amftcp-tree.c maps the core's
+ * events to the tree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "amftcp"
+
+#include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include <string.h>
+
+#include "packet-amftcp.h"
+
+void proto_register_amftcp(void);
+void proto_reg_handoff_amftcp(void);
+
+/* ---- ids ------------------------------------------------------------- */
+
+int proto_amftcp = -1;
+amftcp_fields amftcp_hf;
+
+int ett_amftcp = -1;
+int ett_amftcp_value = -1;
+int ett_amftcp_traits = -1;
+int ett_amftcp_entry = -1;
+int ett_amftcp_part = -1;
+
+expert_field ei_amftcp_malformed = EI_INIT;
+expert_field ei_amftcp_limit = EI_INIT;
+expert_field ei_amftcp_unsupported = EI_INIT;
+expert_field ei_amftcp_utf8 = EI_INIT;
+expert_field ei_amftcp_reserved = EI_INIT;
+expert_field ei_amftcp_ref_type = EI_INIT;
+expert_field ei_amftcp_trailing = EI_INIT;
+expert_field ei_amftcp_flex_flags = EI_INIT;
+expert_field ei_amftcp_json_refs = EI_INIT;
+expert_field ei_amftcp_tree_limit = EI_INIT;
+static expert_field ei_amftcp_too_large = EI_INIT;
+static expert_field ei_amftcp_bad_length = EI_INIT;
+static expert_field ei_amftcp_undetected = EI_INIT;
+static expert_field ei_amftcp_incomplete = EI_INIT;
+
+static dissector_handle_t amftcp_handle;
+
+/* ---- preferences ----------------------------------------------------- */
+
+/* How a connection's messages are found: detected per direction, or forced. */
+typedef enum {
+    FRAMING_AUTO,
+    FRAMING_LENGTH,
+    FRAMING_BARE,
+    FRAMING_PACKET
+} framing_pref;
+
+static const enum_val_t framing_pref_vals[] = {
+    { "auto",   "Detect per connection and direction", FRAMING_AUTO },
+    { "length", "Length prefix + one value",           FRAMING_LENGTH },
+    { "bare",   "Values back to back, no length",      FRAMING_BARE },
+    { "packet", "AMF packet envelope",                 FRAMING_PACKET },
+    { NULL, NULL, 0 }
+};
+
+typedef enum {
+    LENGTH_U32BE,
+    LENGTH_U32LE,
+    LENGTH_U16BE,
+    LENGTH_U16LE
+} length_pref;
+
+static const enum_val_t length_pref_vals[] = {
+    { "u32be", "4 bytes, big-endian",    LENGTH_U32BE },
+    { "u32le", "4 bytes, little-endian", LENGTH_U32LE },
+    { "u16be", "2 bytes, big-endian",    LENGTH_U16BE },
+    { "u16le", "2 bytes, little-endian", LENGTH_U16LE },
+    { NULL, NULL, 0 }
+};
+
+static const enum_val_t version_pref_vals[] = {
+    { "amf3", "AMF3", AMF_VERSION_3 },
+    { "amf0", "AMF0", AMF_VERSION_0 },
+    { NULL, NULL, 0 }
+};
+
+static gint     amftcp_pref_framing = FRAMING_AUTO;
+static gint     amftcp_pref_length = LENGTH_U32BE;
+static gboolean amftcp_pref_length_includes_prefix = FALSE;
+static gint     amftcp_pref_version = AMF_VERSION_3;
+static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
+static gboolean amftcp_desegment = TRUE;
+unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
+
+/* A direction whose first bytes are fewer than this is given one more
+ * segment before detection gives up on them. */
+#define AMFTCP_DETECT_MIN_BYTES 16u
+/* Resynchronising after a bad message scans this far for a plausible
+ * message start. */
+#define AMFTCP_RESYNC_SCAN_MAX  4096u
+
+/* ---- state ----------------------------------------------------------- */
+
+/* One direction of a connection, as learnt in the first pass. */
+typedef struct amftcp_flow {
+    amf_framing framing;     /* kind AMF_FRAME_UNKNOWN until detected */
+    bool        amf_seen;    /* an AMF message came: no policy text after it */
+} amftcp_flow;
+
+/* Per connection (wmem_file_scope, via conversation_add_proto_data). */
+typedef struct amftcp_conv {
+    amftcp_flow flow[2];     /* [0]: TCP's flow1 direction, [1]: flow2 */
+} amftcp_conv;
+
+/* Per packet and layer (wmem_file_scope, via p_add_proto_data): what the
+ * first pass decided, so later passes dissect the packet the same way. */
+typedef struct amftcp_packet {
+    amf_framing framing;
+    bool        policy_allowed; /* policy text may still come in this direction */
+} amftcp_packet;
+
+/* One call of the dissector on a TCP payload (stack; passed to
+ * tcp_dissect_pdus as its data). */
+typedef struct amftcp_call {
+    amftcp_packet *pk;
+    amftcp_flow   *flow;
+    unsigned       messages;    /* PDUs shown in this call, for the Info column */
+} amftcp_call;
+
+/* ---- fields ---------------------------------------------------------- */
+
+static value_string amf_type_vals[AMF_TYPE_COUNT_ + 1];
+
+static const value_string amf3_marker_vals[] = {
+    { AMF3_UNDEFINED, "undefined" }, { AMF3_NULL, "null" }, { AMF3_FALSE, "false" },
+    { AMF3_TRUE, "true" }, { AMF3_INTEGER, "integer" }, { AMF3_DOUBLE, "double" },
+    { AMF3_STRING, "string" }, { AMF3_XML_DOC, "xml-doc" }, { AMF3_DATE, "date" },
+    { AMF3_ARRAY, "array" }, { AMF3_OBJECT, "object" }, { AMF3_XML, "xml" },
+    { AMF3_BYTE_ARRAY, "byte-array" }, { AMF3_VECTOR_INT, "vector-int" },
+    { AMF3_VECTOR_UINT, "vector-uint" }, { AMF3_VECTOR_DOUBLE, "vector-double" },
+    { AMF3_VECTOR_OBJECT, "vector-object" }, { AMF3_DICTIONARY, "dictionary" },
+    { 0, NULL }
+};
+
+static const value_string amf0_marker_vals[] = {
+    { AMF0_NUMBER, "number" }, { AMF0_BOOLEAN, "boolean" }, { AMF0_STRING, "string" },
+    { AMF0_OBJECT, "object" }, { AMF0_MOVIECLIP, "movieclip" }, { AMF0_NULL, "null" },
+    { AMF0_UNDEFINED, "undefined" }, { AMF0_REFERENCE, "reference" },
+    { AMF0_ECMA_ARRAY, "ecma-array" }, { AMF0_OBJECT_END, "object-end" },
+    { AMF0_STRICT_ARRAY, "strict-array" }, { AMF0_DATE, "date" },
+    { AMF0_LONG_STRING, "long-string" }, { AMF0_UNSUPPORTED, "unsupported" },
+    { AMF0_RECORDSET, "recordset" }, { AMF0_XML_DOC, "xml-document" },
+    { AMF0_TYPED_OBJECT, "typed-object" }, { AMF0_AVMPLUS, "avmplus-object" },
+    { 0, NULL }
+};
+
+/* Fields the built-in AMF dissector (packet-rtmpt.c) may already have: used
+ * when it does, with the same type, so that one filter finds a value in
+ * RTMP, HTTP and raw TCP; registered here otherwise. */
+static hf_register_info hf_shared[] = {
+    { &amftcp_hf.amf0_type, { "AMF0 type", "amf.amf0_type", FT_UINT8, BASE_HEX,
+        VALS(amf0_marker_vals), 0x0, NULL, HFILL } },
+    { &amftcp_hf.amf3_type, { "AMF3 type", "amf.amf3_type", FT_UINT8, BASE_HEX,
+        VALS(amf3_marker_vals), 0x0, NULL, HFILL } },
+    { &amftcp_hf.number, { "Number", "amf.number", FT_DOUBLE, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.boolean, { "Boolean", "amf.boolean", FT_BOOLEAN, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.string, { "String", "amf.string", FT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.string_ref, { "String reference", "amf.string_reference", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.object_ref, { "Object reference", "amf.object_reference", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.trait_ref, { "Trait reference", "amf.trait_reference", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.date, { "Date", "amf.date", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.xml_doc, { "XML document", "amf.xml_doc", FT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.xml, { "XML", "amf.xml", FT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.bytearray, { "ByteArray", "amf.bytearray", FT_BYTES, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.classname, { "Class name", "amf.classname", FT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.membername, { "Member name", "amf.membername", FT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.stringlength, { "String length", "amf.stringlength", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.traitcount, { "Trait count", "amf.traitcount", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.end_of_object, { "End Of Object Marker", "amf.end_of_object_marker", FT_NONE,
+        BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.end_of_assoc, { "End of associative part", "amf.end_of_associative_part",
+        FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.end_of_dynamic, { "End Of dynamic members", "amf.end_of_dynamic_members",
+        FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.packet_version, { "AMF version", "amf.version", FT_UINT16, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.header_count, { "Header count", "amf.header_count", FT_UINT16, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.header_name, { "Name", "amf.header.name", FT_UINT_STRING, BASE_NONE,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.header_must_understand, { "Must understand", "amf.header.must_understand",
+        FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.header_length, { "Length", "amf.header.length", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.message_count, { "Message count", "amf.message_count", FT_UINT16, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.message_target, { "Target URI", "amf.message.target_uri", FT_UINT_STRING,
+        BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.message_response, { "Response URI", "amf.message.response_uri",
+        FT_UINT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    { &amftcp_hf.message_length, { "Length", "amf.message.length", FT_UINT32, BASE_DEC,
+        NULL, 0x0, NULL, HFILL } },
+};
+
+/* Names the built-in dissector has with another type: ours go under
+ * "amftcp." instead (static storage, as Wireshark keeps the pointers). */
+static char *hf_shared_fallback_names[G_N_ELEMENTS(hf_shared)];
+
+static void register_shared_fields(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(hf_shared); i++) {
+        header_field_info *hfi = &hf_shared[i].hfinfo;
+        int id = proto_registrar_get_id_byname(hfi->abbrev);
+        if (id >= 0 && proto_registrar_get_ftype(id) == hfi->type) {
+            *hf_shared[i].p_id = id;
+            continue;
+        }
+        if (id >= 0) {
+            hf_shared_fallback_names[i] = g_strconcat("amftcp.", hfi->abbrev + strlen("amf."), NULL);
+            hfi->abbrev = hf_shared_fallback_names[i];
+        }
+        proto_register_field_array(proto_amftcp, &hf_shared[i], 1);
+    }
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+static amf_framing forced_framing(void)
+{
+    amf_framing f;
+    memset(&f, 0, sizeof f);
+    f.version = (amf_version)amftcp_pref_version;
+    switch (amftcp_pref_framing) {
+    case FRAMING_LENGTH:
+        f.kind = AMF_FRAME_LENGTH;
+        f.prefix = (amftcp_pref_length == LENGTH_U16BE || amftcp_pref_length == LENGTH_U16LE) ? 2 : 4;
+        f.little_endian = amftcp_pref_length == LENGTH_U32LE || amftcp_pref_length == LENGTH_U16LE;
+        f.includes_prefix = amftcp_pref_length_includes_prefix;
+        break;
+    case FRAMING_BARE:
+        f.kind = AMF_FRAME_BARE;
+        break;
+    case FRAMING_PACKET:
+        f.kind = AMF_FRAME_PACKET;
+        f.version = AMF_VERSION_0;
+        break;
+    default:
+        f.kind = AMF_FRAME_UNKNOWN;
+        break;
+    }
+    return f;
+}
+
+static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    amftcp_conv *cd = conversation_get_proto_data(conv, proto_amftcp);
+    if (!cd) {
+        cd = wmem_new0(wmem_file_scope(), amftcp_conv);
+        conversation_add_proto_data(conv, proto_amftcp, cd);
+    }
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
+    *dir = (tcpd && tcpd->fwd == &tcpd->flow2) ? 1 : 0;
+    return cd;
+}
+
+static const guint8 *tvb_bytes(tvbuff_t *tvb, int offset, uint32_t *len)
+{
+    *len = tvb_captured_length_remaining(tvb, offset);
+    return *len ? tvb_get_ptr(tvb, offset, *len) : (const guint8 *)"";
+}
+
+static bool can_desegment(packet_info *pinfo)
+{
+    return amftcp_desegment && pinfo->can_desegment;
+}
+
+/* The first pass decides how this packet's direction is framed. */
+static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_flow **flow_out)
+{
+    unsigned dir;
+    amftcp_conv *cd = get_conv(pinfo, &dir);
+    amftcp_flow *flow = &cd->flow[dir];
+    *flow_out = flow;
+    amftcp_packet *pk = p_get_proto_data(wmem_file_scope(), pinfo, proto_amftcp,
+                                         pinfo->curr_layer_num);
+    if (pk)
+        return pk;
+    pk = wmem_new0(wmem_file_scope(), amftcp_packet);
+    pk->policy_allowed = !flow->amf_seen;
+
+    amf_framing forced = forced_framing();
+    if (forced.kind != AMF_FRAME_UNKNOWN) {
+        flow->framing = forced;
+    } else if (flow->framing.kind == AMF_FRAME_UNKNOWN) {
+        uint32_t len;
+        const guint8 *p = tvb_bytes(tvb, 0, &len);
+        uint32_t off = 0, plen;
+        while (pk->policy_allowed && off < len && amf_policy_measure(p + off, len - off, &plen) == AMF_OK)
+            off += plen;
+        amf_framing found;
+        if (off < len &&
+            amf_frame_detect(p + off, len - off, amftcp_pref_max_message, false,
+                             &cd->flow[dir ^ 1].framing, &found) == AMF_DETECT_YES)
+            flow->framing = found;
+    }
+    pk->framing = flow->framing;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
+    return pk;
+}
+
+/* One summary per message, " | " between messages.  TCP fences what earlier
+ * calls in the same frame wrote, so the framing tag goes first only when the
+ * column is empty. */
+static void set_info(packet_info *pinfo, amftcp_call *call, const char *text)
+{
+    if (call->messages++ == 0) {
+        col_clear(pinfo->cinfo, COL_INFO);
+        const gchar *shown = col_get_text(pinfo->cinfo, COL_INFO);
+        if ((!shown || !*shown) && call->pk->framing.kind != AMF_FRAME_UNKNOWN) {
+            col_add_fstr(pinfo->cinfo, COL_INFO, "[%s] %s", amf_framing_name(&call->pk->framing), text);
+            return;
+        }
+    }
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text);
+}
+
+/* ---- one message ----------------------------------------------------- */
+
+static proto_item *add_message_item(tvbuff_t *tvb, proto_tree *tree, int offset, int length,
+                                    proto_tree **sub)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_amftcp, tvb, offset, length, ENC_NA);
+    *sub = proto_item_add_subtree(ti, ett_amftcp);
+    return ti;
+}
+
+static void dissect_policy(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset,
+                           uint32_t length, amftcp_call *call)
+{
+    proto_tree *sub;
+    proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
+    bool request = tvb_strneql(tvb, offset, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0;
+    proto_item_append_text(ti, ", Flash policy file %s", request ? "request" : "answer");
+    proto_tree_add_item(sub, amftcp_hf.policy, tvb, offset, length, ENC_ASCII);
+    set_info(pinfo, call, request ? "Policy file request" : "Policy file answer");
+}
+
+/* A framed AMF message: [offset, offset+length) holds the header (length
+ * prefix, if any) and the value. */
+static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset,
+                            uint32_t length, uint32_t header, amftcp_call *call)
+{
+    const amf_framing *f = &call->pk->framing;
+    proto_tree *sub;
+    proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
+    proto_item_append_text(ti, ", %s, %u bytes", amf_framing_description(f), length);
+    proto_item *pi = proto_tree_add_string(sub, amftcp_hf.framing, tvb, offset, 0, amf_framing_name(f));
+    proto_item_set_generated(pi);
+    if (f->kind != AMF_FRAME_PACKET) {
+        pi = proto_tree_add_uint(sub, amftcp_hf.version, tvb, offset + header, length > header ? 1 : 0,
+                                 f->version);
+        proto_item_set_generated(pi);
+    }
+    if (header)
+        proto_tree_add_item(sub, amftcp_hf.length, tvb, offset, header,
+                            f->little_endian ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN);
+
+    amftcp_summary summary;
+    memset(&summary, 0, sizeof summary);
+    summary.text = wmem_strbuf_new(pinfo->pool, "");
+    amftcp_dissect_value(tvb, pinfo, sub, ti, offset + header, length - header, f,
+                         pinfo->cinfo ? &summary : NULL);
+    if (!PINFO_FD_VISITED(pinfo))
+        call->flow->amf_seen = true;
+    set_info(pinfo, call, wmem_strbuf_get_str(summary.text));
+}
+
+/* Bytes that cannot be framed: shown, flagged, skipped. */
+static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset,
+                             uint32_t length, expert_field *ei, const char *why, amftcp_call *call)
+{
+    proto_tree *sub;
+    proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
+    proto_item_append_text(ti, ", %u bytes not decoded", length);
+    proto_tree_add_item(sub, amftcp_hf.undetected, tvb, offset, length, ENC_NA);
+    proto_tree_add_expert_format(sub, pinfo, ei, tvb, offset, length, "%s", why);
+    set_info(pinfo, call, why);
+}
+
+/* ---- length-prefixed framings: tcp_dissect_pdus ----------------------- */
+
+/* Where does the next plausible length-prefixed message start after a bad
+ * one?  Returns its distance from offset, or 0 if none in these bytes. */
+static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t len)
+{
+    uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
+    for (uint32_t i = 1; i < limit; i++) {
+        amf_framing found;
+        if (amf_frame_detect(p + i, len - i, amftcp_pref_max_message, true, f, &found) ==
+                AMF_DETECT_YES && found.kind == f->kind && found.prefix == f->prefix)
+            return i;
+    }
+    return 0;
+}
+
+static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+    amftcp_call *call = data;
+    uint32_t len;
+    const guint8 *p = tvb_bytes(tvb, offset, &len);
+    if (call->pk->policy_allowed) {
+        uint32_t plen;
+        amf_status st = amf_policy_measure(p, len, &plen);
+        if (st == AMF_OK)
+            return plen;
+        if (st == AMF_NEED_MORE)
+            return can_desegment(pinfo) ? 0 : len;
+    }
+    amf_frame fr;
+    if (amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr) == AMF_OK)
+        return fr.length;
+    /* A length that cannot be right: the bytes up to the next plausible
+     * message form one bad PDU. */
+    uint32_t skip = resync_length(&call->pk->framing, p, len);
+    return skip >= call->pk->framing.prefix ? skip : len;
+}
+
+static int dissect_length_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    amftcp_call *call = data;
+    uint32_t len;
+    const guint8 *p = tvb_bytes(tvb, 0, &len);
+    uint32_t plen;
+    if (call->pk->policy_allowed && amf_policy_measure(p, len, &plen) == AMF_OK && plen == len) {
+        dissect_policy(tvb, pinfo, tree, 0, len, call);
+        return len;
+    }
+    amf_frame fr;
+    amf_status st = amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr);
+    if (st != AMF_OK || fr.length != len) {
+        dissect_unframed(tvb, pinfo, tree, 0, len,
+                         st == AMF_LIMIT ? &ei_amftcp_too_large : &ei_amftcp_bad_length,
+                         st == AMF_OK ? "message length does not match its frame" : fr.message,
+                         call);
+        return len;
+    }
+    dissect_message(tvb, pinfo, tree, 0, len, fr.header, call);
+    return len;
+}
+
+/* ---- bare values and envelopes: our own loop -------------------------- */
+
+/* After an undecodable value in a bare stream: the next offset where a
+ * plausible value starts, or len. */
+static uint32_t resync_bare(const amf_framing *f, const guint8 *p, uint32_t len)
+{
+    uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
+    for (uint32_t i = 1; i < limit; i++) {
+        amf_framing found;
+        if (amf_frame_detect(p + i, len - i, amftcp_pref_max_message, true, f, &found) ==
+                AMF_DETECT_YES && found.kind == f->kind)
+            return i;
+    }
+    return len;
+}
+
+static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, amftcp_call *call)
+{
+    uint32_t total = tvb_captured_length(tvb);
+    uint32_t offset = 0;
+    const amf_framing *f = &call->pk->framing;
+    while (offset < total) {
+        uint32_t len;
+        const guint8 *p = tvb_bytes(tvb, offset, &len);
+        if (call->pk->policy_allowed) {
+            uint32_t plen;
+            amf_status st = amf_policy_measure(p, len, &plen);
+            if (st == AMF_OK) {
+                dissect_policy(tvb, pinfo, tree, offset, plen, call);
+                offset += plen;
+                continue;
+            }
+            if (st == AMF_NEED_MORE && can_desegment(pinfo)) {
+                pinfo->desegment_offset = offset;
+                pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+                return total;
+            }
+        }
+        if (f->kind == AMF_FRAME_UNKNOWN) {
+            if (offset == 0 && len < AMFTCP_DETECT_MIN_BYTES && can_desegment(pinfo) &&
+                !PINFO_FD_VISITED(pinfo)) {
+                pinfo->desegment_offset = offset;
+                pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+                return total;
+            }
+            dissect_unframed(tvb, pinfo, tree, offset, len, &ei_amftcp_undetected,
+                             "AMF framing of this direction not recognised (yet)", call);
+            return total;
+        }
+        amf_frame fr;
+        amf_status st = amf_frame_measure(f, p, len, amftcp_pref_max_message, &fr);
+        if (st == AMF_OK) {
+            dissect_message(tvb, pinfo, tree, offset, fr.length, 0, call);
+            offset += fr.length;
+            continue;
+        }
+        if (st == AMF_NEED_MORE) {
+            if (can_desegment(pinfo)) {
+                pinfo->desegment_offset = offset;
+                pinfo->desegment_len = fr.need;
+                return total;
+            }
+            dissect_unframed(tvb, pinfo, tree, offset, len, &ei_amftcp_incomplete,
+                             "message continues in data that was not reassembled", call);
+            return total;
+        }
+        /* Not decodable to its end: show what decodes, then find the next
+         * plausible value. */
+        uint32_t next = resync_bare(f, p, len);
+        dissect_message(tvb, pinfo, tree, offset, next, 0, call);
+        offset += next;
+    }
+    return total;
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
+static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "AMFTCP");
+    amftcp_call call;
+    memset(&call, 0, sizeof call);
+    call.pk = packet_state(tvb, pinfo, &call.flow);
+    if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
+        tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
+                         get_length_pdu_len, dissect_length_pdu, &call);
+        return tvb_captured_length(tvb);
+    }
+    return dissect_stream(tvb, pinfo, tree, &call);
+}
+
+/* Claim a connection only on convincing bytes: a policy-file request, or a
+ * framing whose first message decodes exactly and plausibly. */
+static gboolean dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    uint32_t len;
+    const guint8 *p = tvb_bytes(tvb, 0, &len);
+    if (len == 0)
+        return FALSE;
+    amf_framing found;
+    memset(&found, 0, sizeof found);
+    uint32_t plen;
+    bool policy = len >= strlen(AMF_POLICY_REQUEST) &&
+                  memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
+                  amf_policy_measure(p, len, &plen) != AMF_MALFORMED;
+    if (!policy &&
+        amf_frame_detect(p, len, amftcp_pref_max_message, true, NULL, &found) != AMF_DETECT_YES)
+        return FALSE;
+
+    unsigned dir;
+    amftcp_conv *cd = get_conv(pinfo, &dir);
+    if (!policy && cd->flow[dir].framing.kind == AMF_FRAME_UNKNOWN)
+        cd->flow[dir].framing = found;
+    conversation_set_dissector(find_or_create_conversation(pinfo), amftcp_handle);
+    dissect_amftcp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---- registration ----------------------------------------------------- */
+
+void proto_register_amftcp(void)
+{
+    static hf_register_info hf[] = {
+        { &amftcp_hf.length, { "Length", "amftcp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The message's length prefix, as sent", HFILL } },
+        { &amftcp_hf.framing, { "Framing", "amftcp.framing", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How messages are delimited on this direction of the connection", HFILL } },
+        { &amftcp_hf.version, { "AMF version", "amftcp.amf_version", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "Encoding of the message's value (0 or 3)", HFILL } },
+        { &amftcp_hf.policy, { "Policy file text", "amftcp.policy", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Flash cross-domain policy request or answer, NUL-terminated", HFILL } },
+        { &amftcp_hf.undetected, { "Data", "amftcp.data", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Bytes not decoded as AMF", HFILL } },
+        { &amftcp_hf.type, { "Type", "amf.type", FT_UINT8, BASE_DEC, VALS(amf_type_vals), 0x0,
+            "AMF type of the value, the same names for AMF0 and AMF3", HFILL } },
+        { &amftcp_hf.json, { "JSON", "amf.json", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The whole message as one JSON document (built only when this field is used)", HFILL } },
+        { &amftcp_hf.integer, { "Integer", "amf.int", FT_INT32, BASE_DEC, NULL, 0x0,
+            "AMF3 integer or Vector.<int> element", HFILL } },
+        { &amftcp_hf.uinteger, { "Unsigned integer", "amf.uint", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Vector.<uint> element", HFILL } },
+        { &amftcp_hf.count, { "Count", "amf.count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Element, entry or byte count as sent", HFILL } },
+        { &amftcp_hf.avmplus, { "AVM+ marker", "amf.avmplus", FT_NONE, BASE_NONE, NULL, 0x0,
+            "AMF0 marker 0x11: the next value is AMF3", HFILL } },
+        { &amftcp_hf.vector_fixed, { "Fixed length", "amf.vector.fixed", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &amftcp_hf.vector_type, { "Element type", "amf.vector.type", FT_STRING, BASE_NONE,
+            NULL, 0x0, "Vector.<Object> element type name", HFILL } },
+        { &amftcp_hf.dict_weak, { "Weak keys", "amf.dictionary.weak", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &amftcp_hf.traits_dynamic, { "Dynamic", "amf.traits.dynamic", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &amftcp_hf.traits_external, { "Externalizable", "amf.traits.externalizable", FT_BOOLEAN,
+            BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &amftcp_hf.date_tz, { "Time-zone field", "amf.date.timezone", FT_INT16, BASE_DEC,
+            NULL, 0x0, "AMF0 date time-zone field (minutes), as sent", HFILL } },
+        { &amftcp_hf.reference_target, { "Refers to offset", "amf.reference.offset", FT_UINT32,
+            BASE_DEC, NULL, 0x0, "Where the referenced value starts in the message", HFILL } },
+        { &amftcp_hf.flex_flags, { "Flags", "amf.flex.flags", FT_UINT8, BASE_HEX, NULL, 0x0,
+            "Flag byte of a Flex small message (DSK, DSA, DSC)", HFILL } },
+    };
+
+    static gint *ett[] = {
+        &ett_amftcp,
+        &ett_amftcp_value,
+        &ett_amftcp_traits,
+        &ett_amftcp_entry,
+        &ett_amftcp_part,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_amftcp_malformed, { "amftcp.malformed", PI_MALFORMED, PI_ERROR,
+            "Malformed AMF: decoding stopped", EXPFILL } },
+        { &ei_amftcp_limit, { "amftcp.limit", PI_MALFORMED, PI_ERROR,
+            "A decoding limit was reached: decoding stopped", EXPFILL } },
+        { &ei_amftcp_unsupported, { "amftcp.unsupported", PI_UNDECODED, PI_ERROR,
+            "Externalizable class of unknown layout: decoding stopped", EXPFILL } },
+        { &ei_amftcp_utf8, { "amftcp.utf8", PI_MALFORMED, PI_WARN,
+            "Text is not valid UTF-8", EXPFILL } },
+        { &ei_amftcp_reserved, { "amftcp.reserved_marker", PI_PROTOCOL, PI_WARN,
+            "Reserved AMF0 type marker", EXPFILL } },
+        { &ei_amftcp_ref_type, { "amftcp.reference_type", PI_PROTOCOL, PI_WARN,
+            "Reference to a value of another type", EXPFILL } },
+        { &ei_amftcp_trailing, { "amftcp.trailing", PI_MALFORMED, PI_WARN,
+            "Bytes after the value inside its declared length", EXPFILL } },
+        { &ei_amftcp_flex_flags, { "amftcp.flex_flags", PI_PROTOCOL, PI_NOTE,
+            "Flex message flag bits this decoder does not know", EXPFILL } },
+        { &ei_amftcp_json_refs, { "amftcp.json_refs", PI_COMMENTS_GROUP, PI_NOTE,
+            "amf.json writes some references as {\"$ref\":N} to stay bounded", EXPFILL } },
+        { &ei_amftcp_tree_limit, { "amftcp.tree_limit", PI_UNDECODED, PI_NOTE,
+            "Tree truncated: too many values in one message", EXPFILL } },
+        { &ei_amftcp_too_large, { "amftcp.too_large", PI_MALFORMED, PI_ERROR,
+            "Message length over the largest message accepted", EXPFILL } },
+        { &ei_amftcp_bad_length, { "amftcp.bad_length", PI_MALFORMED, PI_ERROR,
+            "Message length field cannot be right", EXPFILL } },
+        { &ei_amftcp_undetected, { "amftcp.undetected", PI_UNDECODED, PI_NOTE,
+            "AMF framing not recognised", EXPFILL } },
+        { &ei_amftcp_incomplete, { "amftcp.incomplete", PI_UNDECODED, PI_WARN,
+            "Message incomplete: TCP reassembly is off or data is missing", EXPFILL } },
+    };
+
+    for (int t = AMF_TYPE_UNDEFINED; t < AMF_TYPE_COUNT_; t++) {
+        amf_type_vals[t - 1].value = (guint32)t;
+        amf_type_vals[t - 1].strptr = amf_type_name((amf_type)t);
+    }
+
+    proto_amftcp = proto_register_protocol("AMF over TCP", "AMFTCP", "amftcp");
+    proto_register_field_array(proto_amftcp, hf, array_length(hf));
+    register_shared_fields();
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *expert = expert_register_protocol(proto_amftcp);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    amftcp_handle = register_dissector("amftcp", dissect_amftcp, proto_amftcp);
+
+    module_t *module = prefs_register_protocol(proto_amftcp, NULL);
+    prefs_register_bool_preference(module, "desegment",
+        "Reassemble AMF messages spanning multiple TCP segments",
+        "Whether the AMF over TCP dissector should reassemble messages spanning multiple TCP "
+        "segments. To use this option, you must also enable \"Allow subdissectors to reassemble "
+        "TCP streams\" in the TCP protocol settings.",
+        &amftcp_desegment);
+    prefs_register_enum_preference(module, "framing", "Framing",
+        "How messages are delimited: detected per connection and direction, or forced for every "
+        "connection this dissector decodes",
+        &amftcp_pref_framing, framing_pref_vals, FALSE);
+    prefs_register_enum_preference(module, "length_field", "Length field (forced length framing)",
+        "Size and byte order of the length prefix when the framing is forced to \"Length prefix\"",
+        &amftcp_pref_length, length_pref_vals, FALSE);
+    prefs_register_bool_preference(module, "length_includes_prefix",
+        "Length counts the prefix (forced length framing)",
+        "Whether the forced length prefix counts its own bytes",
+        &amftcp_pref_length_includes_prefix);
+    prefs_register_enum_preference(module, "amf_version", "AMF version (forced framing)",
+        "Encoding of the values when the framing is forced to length prefix or bare values",
+        &amftcp_pref_version, version_pref_vals, FALSE);
+    prefs_register_uint_preference(module, "max_message", "Largest message (bytes)",
+        "A length prefix or value larger than this is reported as an error instead of waiting "
+        "for its bytes", 10, &amftcp_pref_max_message);
+    prefs_register_uint_preference(module, "max_depth", "Nesting depth limit",
+        "Values nested deeper than this stop decoding with an error (at most 400)", 10,
+        &amftcp_pref_max_depth);
+}
+
+void proto_reg_handoff_amftcp(void)
+{
+    dissector_add_uint_range_with_preference("tcp.port", "", amftcp_handle);
+    heur_dissector_add("tcp", dissect_amftcp_heur, "AMF over TCP", "amftcp_tcp", proto_amftcp,
+                       HEURISTIC_ENABLE);
+}

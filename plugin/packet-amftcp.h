@@ -1,0 +1,86 @@
+/* packet-amftcp.h
+ * Declarations shared by the amftcp dissector's files: field, subtree and
+ * expert ids, and the mapping of core events to the tree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PACKET_AMFTCP_H
+#define PACKET_AMFTCP_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "amf.h"
+#include "amf_frame.h"
+
+/* Field ids.  The amf_shared_* ones are the built-in AMF dissector's own
+ * fields when it has them with the same type (so one filter finds a value in
+ * RTMP, HTTP and raw TCP alike), else ours under the same name. */
+typedef struct amftcp_fields {
+    /* the message */
+    int length;              /* amftcp.length */
+    int framing;             /* amftcp.framing */
+    int version;             /* amftcp.amf_version */
+    int policy;              /* amftcp.policy */
+    int undetected;          /* amftcp.undetected */
+    /* every value */
+    int type;                /* amf.type */
+    int json;                /* amf.json */
+    int integer;             /* amf.int */
+    int uinteger;            /* amf.uint */
+    int count;               /* amf.count */
+    int avmplus;             /* amf.avmplus */
+    int vector_fixed;        /* amf.vector.fixed */
+    int vector_type;         /* amf.vector.type */
+    int dict_weak;           /* amf.dictionary.weak */
+    int traits;              /* amf.traits */
+    int traits_dynamic;      /* amf.traits.dynamic */
+    int traits_external;     /* amf.traits.externalizable */
+    int date_tz;             /* amf.date.timezone */
+    int reference_target;    /* amf.reference.offset */
+    int flex_flags;          /* amf.flex.flags */
+    /* shared with the built-in dissector where it has them */
+    int amf0_type, amf3_type, number, boolean, string, string_ref, object_ref, trait_ref;
+    int date, xml_doc, xml, bytearray, classname, membername, traitcount, stringlength;
+    int end_of_object, end_of_dynamic, end_of_assoc;
+    int packet_version, header_count, header_name, header_must_understand, header_length;
+    int message_count, message_target, message_response, message_length;
+} amftcp_fields;
+
+extern amftcp_fields amftcp_hf;
+extern int proto_amftcp;
+extern int ett_amftcp;
+extern int ett_amftcp_value;
+extern int ett_amftcp_traits;
+extern int ett_amftcp_entry;
+extern int ett_amftcp_part;
+
+extern expert_field ei_amftcp_malformed;
+extern expert_field ei_amftcp_limit;
+extern expert_field ei_amftcp_unsupported;
+extern expert_field ei_amftcp_utf8;
+extern expert_field ei_amftcp_reserved;
+extern expert_field ei_amftcp_ref_type;
+extern expert_field ei_amftcp_trailing;
+extern expert_field ei_amftcp_flex_flags;
+extern expert_field ei_amftcp_json_refs;
+extern expert_field ei_amftcp_tree_limit;
+
+/* What one message's decode produced for the Info column. */
+typedef struct amftcp_summary {
+    wmem_strbuf_t *text;     /* "Object com.example.User {id, name, ...}" */
+    uint32_t       members;  /* member names listed so far */
+    bool           closed;   /* the member list is complete */
+} amftcp_summary;
+
+/* Decode one message's value (or envelope) at [offset, offset+length) of tvb
+ * into tree, the Info summary, expert infos and (when referenced) amf.json.
+ * top_item is the message's protocol item, marked when decoding stops. */
+amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                proto_item *top_item, uint32_t offset, uint32_t length,
+                                const amf_framing *framing, amftcp_summary *summary);
+
+/* Preferences read by the tree code. */
+extern unsigned amftcp_pref_max_depth;
+
+#endif /* PACKET_AMFTCP_H */
