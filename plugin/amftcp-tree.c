@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "packet-amftcp.h"
+#include "amf_flex.h"
 #include "amf_json.h"
 
 /* A visible tree shows this many values per message, then stops with a
@@ -53,6 +54,7 @@ typedef struct tree_ctx {
     amftcp_summary *summary;     /* NULL when there is no Info column */
     bool            packet;      /* an AMF packet envelope: summarised by its parts */
     amf_json       *json;        /* NULL unless amf.json is referenced */
+    amf_flex       *flex;        /* Flex messages found, NULL if not wanted */
 } tree_ctx;
 
 /* ---- helpers --------------------------------------------------------- */
@@ -631,8 +633,9 @@ static void on_part_begin(tree_ctx *c, const amf_event *ev)
                                                     ev->part == AMF_PART_HEADER ? "Header" : "Message",
                                                     ev->index, amf_text(c, ev->name, 128));
     if (ev->part == AMF_PART_HEADER) {
+        /* Counted strings: the item's length is that of the count field. */
         proto_tree_add_item(sub, amftcp_hf.header_name, c->tvb, c->base + ev->name_offset,
-                            ev->name_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+                            2, ENC_BIG_ENDIAN | ENC_UTF_8);
         proto_tree_add_boolean(sub, amftcp_hf.header_must_understand, c->tvb,
                                c->base + ev->name_offset + ev->name_length, 1, ev->boolean);
         proto_tree_add_item(sub, amftcp_hf.header_length, c->tvb, c->base + ev->data_offset, 4,
@@ -641,9 +644,9 @@ static void on_part_begin(tree_ctx *c, const amf_event *ev)
             proto_item_append_text(item, " (must understand)");
     } else {
         proto_tree_add_item(sub, amftcp_hf.message_target, c->tvb, c->base + ev->name_offset,
-                            ev->name_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+                            2, ENC_BIG_ENDIAN | ENC_UTF_8);
         proto_tree_add_item(sub, amftcp_hf.message_response, c->tvb, c->base + ev->str_offset,
-                            ev->str_length, ENC_BIG_ENDIAN | ENC_UTF_8);
+                            2, ENC_BIG_ENDIAN | ENC_UTF_8);
         proto_tree_add_item(sub, amftcp_hf.message_length, c->tvb, c->base + ev->data_offset, 4,
                             ENC_BIG_ENDIAN);
         if (c->visible)
@@ -674,6 +677,8 @@ static void tree_event(void *user, const amf_event *ev)
     tree_ctx *c = user;
     if (c->json)
         amf_json_event(c->json, ev);
+    if (c->flex)
+        amf_flex_event(c->flex, ev);
     switch (ev->kind) {
     case AMF_EV_SCALAR:       on_scalar(c, ev); break;
     case AMF_EV_BEGIN:        on_begin(c, ev); break;
@@ -705,7 +710,8 @@ static void pool_free(void *ctx, void *ptr)
 
 amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                 proto_item *top_item, uint32_t offset, uint32_t length,
-                                const amf_framing *framing, amftcp_summary *summary)
+                                const amf_framing *framing, amftcp_summary *summary,
+                                amf_flex *flex)
 {
     tree_ctx c;
     memset(&c, 0, sizeof c);
@@ -716,6 +722,9 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     c.top_item = top_item;
     c.visible = tree && PTREE_DATA(tree)->visible;
     c.summary = summary;
+    c.flex = flex;
+    if (flex)
+        amf_flex_init(flex);
     c.value = length ? tvb_get_ptr(tvb, offset, length) : (const uint8_t *)"";
 
     amf_config cfg;
@@ -734,7 +743,7 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         amf_json_init(&json, &cfg.alloc, length);
         c.json = &json;
     }
-    if (tree || summary) {
+    if (tree || summary || flex) {
         cfg.sink = tree_event;
         cfg.user = &c;
     }

@@ -120,7 +120,8 @@ typedef struct amftcp_flow {
 
 /* Per connection (wmem_file_scope, via conversation_add_proto_data). */
 typedef struct amftcp_conv {
-    amftcp_flow flow[2];     /* [0]: TCP's flow1 direction, [1]: flow2 */
+    amftcp_flow        flow[2]; /* [0]: TCP's flow1 direction, [1]: flow2 */
+    amftcp_flex_state *flex;    /* Flex requests by messageId */
 } amftcp_conv;
 
 /* Per packet and layer (wmem_file_scope, via p_add_proto_data): what the
@@ -134,6 +135,7 @@ typedef struct amftcp_packet {
  * tcp_dissect_pdus as its data). */
 typedef struct amftcp_call {
     amftcp_packet *pk;
+    amftcp_conv   *conv;
     amftcp_flow   *flow;
     unsigned       messages;    /* PDUs shown in this call, for the Info column */
 } amftcp_call;
@@ -282,6 +284,7 @@ static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
     amftcp_conv *cd = conversation_get_proto_data(conv, proto_amftcp);
     if (!cd) {
         cd = wmem_new0(wmem_file_scope(), amftcp_conv);
+        cd->flex = amftcp_flex_state_new();
         conversation_add_proto_data(conv, proto_amftcp, cd);
     }
     struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
@@ -301,12 +304,13 @@ static bool can_desegment(packet_info *pinfo)
 }
 
 /* The first pass decides how this packet's direction is framed. */
-static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_flow **flow_out)
+static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_call *call)
 {
     unsigned dir;
     amftcp_conv *cd = get_conv(pinfo, &dir);
     amftcp_flow *flow = &cd->flow[dir];
-    *flow_out = flow;
+    call->conv = cd;
+    call->flow = flow;
     amftcp_packet *pk = p_get_proto_data(wmem_file_scope(), pinfo, proto_amftcp,
                                          pinfo->curr_layer_num);
     if (pk)
@@ -394,11 +398,14 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     amftcp_summary summary;
     memset(&summary, 0, sizeof summary);
     summary.text = wmem_strbuf_new(pinfo->pool, "");
+    amf_flex flex;
     amftcp_dissect_value(tvb, pinfo, sub, ti, offset + header, length - header, f,
-                         pinfo->cinfo ? &summary : NULL);
+                         pinfo->cinfo ? &summary : NULL, &flex);
     if (!PINFO_FD_VISITED(pinfo))
         call->flow->amf_seen = true;
-    set_info(pinfo, call, wmem_strbuf_get_str(summary.text));
+    const char *flex_info = amftcp_flex_dissect(tvb, pinfo, sub, offset + header, &flex,
+                                                call->conv->flex);
+    set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text));
 }
 
 /* Bytes that cannot be framed: shown, flagged, skipped. */
@@ -533,7 +540,7 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
         if (st == AMF_NEED_MORE) {
             if (can_desegment(pinfo)) {
                 pinfo->desegment_offset = offset;
-                pinfo->desegment_len = fr.need;
+                pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
                 return total;
             }
             dissect_unframed(tvb, pinfo, tree, offset, len, &ei_amftcp_incomplete,
@@ -556,7 +563,7 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "AMFTCP");
     amftcp_call call;
     memset(&call, 0, sizeof call);
-    call.pk = packet_state(tvb, pinfo, &call.flow);
+    call.pk = packet_state(tvb, pinfo, &call);
     if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
         tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
                          get_length_pdu_len, dissect_length_pdu, &call);
@@ -684,6 +691,7 @@ void proto_register_amftcp(void)
     proto_amftcp = proto_register_protocol("AMF over TCP", "AMFTCP", "amftcp");
     proto_register_field_array(proto_amftcp, hf, array_length(hf));
     register_shared_fields();
+    amftcp_flex_register(proto_amftcp);
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_amftcp);
     expert_register_field_array(expert, ei, array_length(ei));

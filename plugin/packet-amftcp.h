@@ -11,6 +11,7 @@
 #include <epan/expert.h>
 
 #include "amf.h"
+#include "amf_flex.h"
 #include "amf_frame.h"
 
 /* Field ids.  The amf_shared_* ones are the built-in AMF dissector's own
@@ -74,11 +75,24 @@ typedef struct amftcp_summary {
 } amftcp_summary;
 
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
- * into tree, the Info summary, expert infos and (when referenced) amf.json.
- * top_item is the message's protocol item, marked when decoding stops. */
+ * into tree, the Info summary, expert infos, (when referenced) amf.json and
+ * (when flex is not NULL) the Flex messages it holds, spans relative to
+ * offset.  top_item is the message's protocol item, marked when decoding
+ * stops. */
 amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                 proto_item *top_item, uint32_t offset, uint32_t length,
-                                const amf_framing *framing, amftcp_summary *summary);
+                                const amf_framing *framing, amftcp_summary *summary,
+                                amf_flex *flex);
+
+/* Flex messaging (amftcp-flex.c): per-connection request table. */
+typedef struct amftcp_flex_state amftcp_flex_state;
+amftcp_flex_state *amftcp_flex_state_new(void);
+/* Fields and request/response links for the Flex messages of one AMF message
+ * whose value starts at base in tvb; returns the Info text, or NULL when the
+ * message holds none. */
+const char *amftcp_flex_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                uint32_t base, const amf_flex *flex, amftcp_flex_state *state);
+void amftcp_flex_register(int proto);
 
 /* Preferences read by the tree code. */
 extern unsigned amftcp_pref_max_depth;
