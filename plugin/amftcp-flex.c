@@ -136,9 +136,11 @@ static flex_transaction *lookup(packet_info *pinfo, amftcp_flex_state *state,
 }
 
 const char *amftcp_flex_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                uint32_t base, const amf_flex *flex, amftcp_flex_state *state)
+                                uint32_t base, const amf_flex *flex, amftcp_flex_state *state,
+                                const char **first_label)
 {
     wmem_strbuf_t *info = NULL;
+    *first_label = flex->count ? message_label(pinfo->pool, &flex->messages[0]) : NULL;
     for (uint32_t i = 0; i < flex->count; i++) {
         const amf_flex_message *m = &flex->messages[i];
         track(pinfo, state, m);

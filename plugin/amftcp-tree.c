@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "packet-amftcp.h"
+#include "ws-compat.h"
 #include "amf_flex.h"
 #include "amf_json.h"
 
@@ -82,7 +83,7 @@ static void push(tree_ctx *c, proto_item *item, proto_tree *tree, bool entry, am
 static char *amf_text(tree_ctx *c, amf_str s, uint32_t max)
 {
     uint32_t n = s.len > max ? max : s.len;
-    char *text = format_text(c->pinfo->pool, (const guchar *)s.ptr, n);
+    char *text = amftcp_format_text(c->pinfo->pool, s.ptr, n);
     return s.len > max ? wmem_strdup_printf(c->pinfo->pool, "%s\xe2\x80\xa6", text) : text;
 }
 
@@ -306,6 +307,9 @@ static void summary_value(tree_ctx *c, const amf_event *ev)
     if (!s || c->packet)
         return;
     if (ev->depth == 0 && ev->role == AMF_ROLE_TOP && wmem_strbuf_get_len(s->text) == 0) {
+        s->top_type = ev->type;
+        if (ev->class_name.len)
+            s->top_class = amf_text(c, ev->class_name, 256);
         wmem_strbuf_append(s->text, amf_type_name(ev->type));
         if (ev->class_name.len)
             wmem_strbuf_append_printf(s->text, " %s", amf_text(c, ev->class_name, 64));

@@ -19,11 +19,13 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include <string.h>
 
 #include "packet-amftcp.h"
+#include "ws-compat.h"
 
 void proto_register_amftcp(void);
 void proto_reg_handoff_amftcp(void);
@@ -31,6 +33,7 @@ void proto_reg_handoff_amftcp(void);
 /* ---- ids ------------------------------------------------------------- */
 
 int proto_amftcp = -1;
+int amftcp_tap = -1;
 amftcp_fields amftcp_hf;
 
 int ett_amftcp = -1;
@@ -97,10 +100,10 @@ static const enum_val_t version_pref_vals[] = {
 
 static gint     amftcp_pref_framing = FRAMING_AUTO;
 static gint     amftcp_pref_length = LENGTH_U32BE;
-static gboolean amftcp_pref_length_includes_prefix = FALSE;
+static amftcp_pref_bool amftcp_pref_length_includes_prefix = FALSE;
 static gint     amftcp_pref_version = AMF_VERSION_3;
 static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
-static gboolean amftcp_desegment = TRUE;
+static amftcp_pref_bool amftcp_desegment = TRUE;
 unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 
 /* A direction whose first bytes are fewer than this is given one more
@@ -122,6 +125,7 @@ typedef struct amftcp_flow {
 typedef struct amftcp_conv {
     amftcp_flow        flow[2]; /* [0]: TCP's flow1 direction, [1]: flow2 */
     amftcp_flex_state *flex;    /* Flex requests by messageId */
+    bool               last_to_server; /* direction of the packet being dissected */
 } amftcp_conv;
 
 /* Per packet and layer (wmem_file_scope, via p_add_proto_data): what the
@@ -137,6 +141,7 @@ typedef struct amftcp_call {
     amftcp_packet *pk;
     amftcp_conv   *conv;
     amftcp_flow   *flow;
+    bool           to_server;   /* this direction is the client's */
     unsigned       messages;    /* PDUs shown in this call, for the Info column */
 } amftcp_call;
 
@@ -278,6 +283,14 @@ static amf_framing forced_framing(void)
     return f;
 }
 
+/* Which side is the client: the one whose SYN TCP saw, else the higher port. */
+static bool sent_to_server(packet_info *pinfo, const struct tcp_analysis *tcpd)
+{
+    if (tcpd && tcpd->server_port)
+        return pinfo->destport == tcpd->server_port;
+    return pinfo->destport < pinfo->srcport;
+}
+
 static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
@@ -289,6 +302,7 @@ static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
     }
     struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
     *dir = (tcpd && tcpd->fwd == &tcpd->flow2) ? 1 : 0;
+    cd->last_to_server = sent_to_server(pinfo, tcpd);
     return cd;
 }
 
@@ -311,6 +325,7 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
     amftcp_flow *flow = &cd->flow[dir];
     call->conv = cd;
     call->flow = flow;
+    call->to_server = cd->last_to_server;
     amftcp_packet *pk = p_get_proto_data(wmem_file_scope(), pinfo, proto_amftcp,
                                          pinfo->curr_layer_num);
     if (pk)
@@ -373,6 +388,13 @@ static void dissect_policy(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     proto_item_append_text(ti, ", Flash policy file %s", request ? "request" : "answer");
     proto_tree_add_item(sub, amftcp_hf.policy, tvb, offset, length, ENC_ASCII);
     set_info(pinfo, call, request ? "Policy file request" : "Policy file answer");
+
+    amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
+    tap->to_server = call->to_server;
+    tap->version = tap->type = "Policy file";
+    tap->framing = "policy";
+    tap->length = length;
+    tap_queue_packet(amftcp_tap, pinfo, tap);
 }
 
 /* A framed AMF message: [offset, offset+length) holds the header (length
@@ -399,13 +421,30 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     memset(&summary, 0, sizeof summary);
     summary.text = wmem_strbuf_new(pinfo->pool, "");
     amf_flex flex;
-    amftcp_dissect_value(tvb, pinfo, sub, ti, offset + header, length - header, f,
-                         pinfo->cinfo ? &summary : NULL, &flex);
+    amf_status st = amftcp_dissect_value(tvb, pinfo, sub, ti, offset + header, length - header, f,
+                                         &summary, &flex);
     if (!PINFO_FD_VISITED(pinfo))
         call->flow->amf_seen = true;
+    const char *flex_label;
     const char *flex_info = amftcp_flex_dissect(tvb, pinfo, sub, offset + header, &flex,
-                                                call->conv->flex);
+                                                call->conv->flex, &flex_label);
     set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text));
+
+    amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
+    tap->to_server = call->to_server;
+    tap->framing = amf_framing_name(f);
+    if (f->kind == AMF_FRAME_PACKET) {
+        tap->version = "AMF packet";
+        tap->type = "Packet";
+    } else {
+        tap->version = f->version == AMF_VERSION_3 ? "AMF3" : "AMF0";
+        tap->type = summary.top_type ? amf_type_name(summary.top_type) : "(none)";
+    }
+    tap->class_name = summary.top_class;
+    tap->flex = flex_label;
+    tap->length = length;
+    tap->status = st;
+    tap_queue_packet(amftcp_tap, pinfo, tap);
 }
 
 /* Bytes that cannot be framed: shown, flagged, skipped. */
@@ -574,7 +613,7 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 
 /* Claim a connection only on convincing bytes: a policy-file request, or a
  * framing whose first message decodes exactly and plausibly. */
-static gboolean dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     uint32_t len;
     const guint8 *p = tvb_bytes(tvb, 0, &len);
@@ -692,6 +731,7 @@ void proto_register_amftcp(void)
     proto_register_field_array(proto_amftcp, hf, array_length(hf));
     register_shared_fields();
     amftcp_flex_register(proto_amftcp);
+    amftcp_tap = register_tap("amftcp");
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_amftcp);
     expert_register_field_array(expert, ei, array_length(ei));

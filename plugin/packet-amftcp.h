@@ -67,12 +67,29 @@ extern expert_field ei_amftcp_flex_flags;
 extern expert_field ei_amftcp_json_refs;
 extern expert_field ei_amftcp_tree_limit;
 
-/* What one message's decode produced for the Info column. */
+/* What one message's decode produced for the Info column and the tap. */
 typedef struct amftcp_summary {
-    wmem_strbuf_t *text;     /* "Object com.example.User {id, name, ...}" */
-    uint32_t       members;  /* member names listed so far */
-    bool           closed;   /* the member list is complete */
+    wmem_strbuf_t *text;       /* "Object com.example.User {id, name, ...}" */
+    uint32_t       members;    /* member names listed so far */
+    bool           closed;     /* the member list is complete */
+    amf_type       top_type;   /* of the message's value (0 for an envelope) */
+    const char    *top_class;  /* its class name, or NULL (packet scope) */
 } amftcp_summary;
+
+/* One record of the "amftcp" tap per decoded message (packet scope). */
+typedef struct amftcp_tap_info {
+    bool        to_server;   /* sent by the client side of the connection */
+    const char *version;     /* "AMF0", "AMF3", "AMF packet", "Policy file" */
+    const char *framing;     /* amftcp.framing value */
+    const char *type;        /* top-level type name, "Packet", "Policy file" */
+    const char *class_name;  /* class of the top-level object, or NULL */
+    const char *flex;        /* "RemotingMessage login.authenticate", or NULL */
+    uint32_t    length;      /* bytes of the message on the wire */
+    amf_status  status;      /* AMF_OK, or why decoding stopped */
+} amftcp_tap_info;
+
+extern int amftcp_tap;
+void amftcp_stats_register(void);
 
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
  * into tree, the Info summary, expert infos, (when referenced) amf.json and
@@ -89,9 +106,11 @@ typedef struct amftcp_flex_state amftcp_flex_state;
 amftcp_flex_state *amftcp_flex_state_new(void);
 /* Fields and request/response links for the Flex messages of one AMF message
  * whose value starts at base in tvb; returns the Info text, or NULL when the
- * message holds none. */
+ * message holds none, and the first message's own label ("RemotingMessage
+ * login.authenticate") in *first_label. */
 const char *amftcp_flex_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                uint32_t base, const amf_flex *flex, amftcp_flex_state *state);
+                                uint32_t base, const amf_flex *flex, amftcp_flex_state *state,
+                                const char **first_label);
 void amftcp_flex_register(int proto);
 
 /* Preferences read by the tree code. */

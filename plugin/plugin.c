@@ -7,7 +7,10 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 #include <ws_version.h>
+
+#include "ws-compat.h"
 
 #ifndef AMFTCP_VERSION
 #define AMFTCP_VERSION "0.0.0"
@@ -18,12 +21,13 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#if AMFTCP_HAVE_PLUGIN_DESCRIBE
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 #endif
 
 void proto_register_amftcp(void);
 void proto_reg_handoff_amftcp(void);
+void amftcp_stats_register(void);
 
 void plugin_register(void)
 {
@@ -31,9 +35,13 @@ void plugin_register(void)
     plug.register_protoinfo = proto_register_amftcp;
     plug.register_handoff = proto_reg_handoff_amftcp;
     proto_register_plugin(&plug);
+
+    static tap_plugin tap_plug;
+    tap_plug.register_tap_listener = amftcp_stats_register;
+    tap_register_plugin(&tap_plug);
 }
 
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#if AMFTCP_HAVE_PLUGIN_DESCRIBE
 uint32_t plugin_describe(void)
 {
     return WS_PLUGIN_DESC_DISSECTOR;
