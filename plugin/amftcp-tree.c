@@ -29,6 +29,8 @@
 #define AMFTCP_LABEL_TEXT_MAX 48u
 /* Member names the Info column lists per message. */
 #define AMFTCP_SUMMARY_MEMBERS 4u
+/* ByteArrays holding AMF are decoded in place this many levels deep. */
+#define AMFTCP_BYTEARRAY_NESTING_MAX 3u
 
 /* An open container in the tree, or a dictionary entry grouping a key and
  * its value.  Lives on the decode's stack array, per message. */
@@ -56,7 +58,13 @@ typedef struct tree_ctx {
     bool            packet;      /* an AMF packet envelope: summarised by its parts */
     amf_json       *json;        /* NULL unless amf.json is referenced */
     amf_flex       *flex;        /* Flex messages found, NULL if not wanted */
+    unsigned        nesting;     /* ByteArrays decoded in place around this value */
 } tree_ctx;
+
+static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              proto_item *top_item, uint32_t offset, uint32_t length,
+                              const amf_framing *framing, amftcp_summary *summary,
+                              amf_flex *flex, bool json, unsigned nesting);
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -344,6 +352,43 @@ static void summary_end(tree_ctx *c, const amf_event *ev)
     s->closed = true;
 }
 
+/* ---- ByteArrays holding AMF ------------------------------------------ */
+
+/* With the preference on: a ByteArray whose bytes (inflated if compressed)
+ * are exactly one plausible AMF value is decoded under its item, from a data
+ * source of its own. */
+static void decode_bytearray_content(tree_ctx *c, proto_tree *sub, const amf_event *ev)
+{
+    if (!amftcp_pref_bytearray_amf || c->nesting >= AMFTCP_BYTEARRAY_NESTING_MAX ||
+        !ev->str.ptr || ev->str.len == 0 || !sub)
+        return;
+    uint32_t offset = tvb_offset_of(c, ev->str.ptr);
+    tvbuff_t *content = amftcp_inflate(c->tvb, c->pinfo, sub, offset, ev->str.len,
+                                       "ByteArray (inflated)");
+    if (!content) {
+        const guint8 *p = (const guint8 *)ev->str.ptr;
+        if (!(amf_value_plausible(AMF_VERSION_3, p, ev->str.len, true, true, &(uint32_t){0})))
+            if (!(amf_value_plausible(AMF_VERSION_0, p, ev->str.len, true, true, &(uint32_t){0})))
+                return;
+        content = tvb_new_child_real_data(c->tvb, p, ev->str.len, ev->str.len);
+        add_new_data_source(c->pinfo, content, "ByteArray (AMF)");
+    }
+    uint32_t len = tvb_captured_length(content);
+    const guint8 *bytes = len ? tvb_get_ptr(content, 0, len) : NULL;
+    static const amf_version versions[] = { AMF_VERSION_3, AMF_VERSION_0 };
+    for (size_t i = 0; bytes && i < G_N_ELEMENTS(versions); i++) {
+        uint32_t consumed;
+        if (!amf_value_plausible(versions[i], bytes, len, true, true, &consumed) || consumed != len)
+            continue;
+        amf_framing inner = { .kind = AMF_FRAME_LENGTH, .prefix = 4, .version = versions[i] };
+        proto_tree *vt = proto_tree_add_subtree_format(sub, content, 0, len, ett_amftcp_part, NULL,
+                                                       "ByteArray content: %s value",
+                                                       versions[i] == AMF_VERSION_3 ? "AMF3" : "AMF0");
+        decode_tree(content, c->pinfo, vt, NULL, 0, len, &inner, NULL, NULL, false, c->nesting + 1);
+        return;
+    }
+}
+
 /* ---- events ---------------------------------------------------------- */
 
 static void on_scalar(tree_ctx *c, const amf_event *ev)
@@ -355,6 +400,8 @@ static void on_scalar(tree_ctx *c, const amf_event *ev)
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         add_value_field(c, sub, ev, false);
+        if (ev->type == AMF_TYPE_BYTE_ARRAY)
+            decode_bytearray_content(c, sub, ev);
         /* The length field of inline text: between the marker and the text. */
         uint32_t text_header = ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
         if (ev->str.ptr && !(ev->flags & AMF_F_STRING_REF) && ev->type != AMF_TYPE_BYTE_ARRAY &&
@@ -717,6 +764,18 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                                 const amf_framing *framing, amftcp_summary *summary,
                                 amf_flex *flex)
 {
+    /* amf.json costs a second rendering: built when a filter or a field
+     * list names it, or for a visible tree when the preference asks. */
+    bool json = tree && (proto_registrar_get_nth(amftcp_hf.json)->ref_type != HF_REF_TYPE_NONE ||
+                         (PTREE_DATA(tree)->visible && amftcp_pref_json_in_tree));
+    return decode_tree(tvb, pinfo, tree, top_item, offset, length, framing, summary, flex, json, 0);
+}
+
+static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              proto_item *top_item, uint32_t offset, uint32_t length,
+                              const amf_framing *framing, amftcp_summary *summary,
+                              amf_flex *flex, bool want_json, unsigned nesting)
+{
     tree_ctx c;
     memset(&c, 0, sizeof c);
     c.tvb = tvb;
@@ -727,6 +786,7 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     c.visible = tree && PTREE_DATA(tree)->visible;
     c.summary = summary;
     c.flex = flex;
+    c.nesting = nesting;
     if (flex)
         amf_flex_init(flex);
     c.value = length ? tvb_get_ptr(tvb, offset, length) : (const uint8_t *)"";
@@ -742,7 +802,6 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     cfg.max_message = length;
 
     amf_json json;
-    bool want_json = tree && proto_field_is_referenced(tree, amftcp_hf.json);
     if (want_json) {
         amf_json_init(&json, &cfg.alloc, length);
         c.json = &json;

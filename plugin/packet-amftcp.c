@@ -52,6 +52,8 @@ expert_field ei_amftcp_trailing = EI_INIT;
 expert_field ei_amftcp_flex_flags = EI_INIT;
 expert_field ei_amftcp_json_refs = EI_INIT;
 expert_field ei_amftcp_tree_limit = EI_INIT;
+expert_field ei_amftcp_inflate = EI_INIT;
+expert_field ei_amftcp_inflate_limit = EI_INIT;
 static expert_field ei_amftcp_too_large = EI_INIT;
 static expert_field ei_amftcp_bad_length = EI_INIT;
 static expert_field ei_amftcp_undetected = EI_INIT;
@@ -92,6 +94,13 @@ static const enum_val_t length_pref_vals[] = {
     { NULL, NULL, 0 }
 };
 
+static const enum_val_t compression_pref_vals[] = {
+    { "auto",    "Inflate payloads that start with a zlib or gzip header", COMPRESSION_AUTO },
+    { "off",     "Never inflate",                                          COMPRESSION_OFF },
+    { "deflate", "Every payload is raw deflate data",                      COMPRESSION_DEFLATE },
+    { NULL, NULL, 0 }
+};
+
 static const enum_val_t version_pref_vals[] = {
     { "amf3", "AMF3", AMF_VERSION_3 },
     { "amf0", "AMF0", AMF_VERSION_0 },
@@ -102,6 +111,9 @@ static gint     amftcp_pref_framing = FRAMING_AUTO;
 static gint     amftcp_pref_length = LENGTH_U32BE;
 static amftcp_pref_bool amftcp_pref_length_includes_prefix = FALSE;
 static gint     amftcp_pref_version = AMF_VERSION_3;
+gint            amftcp_pref_compression = COMPRESSION_AUTO;
+gboolean        amftcp_pref_bytearray_amf = FALSE;
+gboolean        amftcp_pref_json_in_tree = TRUE;
 static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
 static amftcp_pref_bool amftcp_desegment = TRUE;
 unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
@@ -343,9 +355,11 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
         while (pk->policy_allowed && off < len && amf_policy_measure(p + off, len - off, &plen) == AMF_OK)
             off += plen;
         amf_framing found;
+        const amf_framing *hint = &cd->flow[dir ^ 1].framing;
         if (off < len &&
-            amf_frame_detect(p + off, len - off, amftcp_pref_max_message, false,
-                             &cd->flow[dir ^ 1].framing, &found) == AMF_DETECT_YES)
+            (amf_frame_detect(p + off, len - off, amftcp_pref_max_message, false, hint,
+                              &found) == AMF_DETECT_YES ||
+             amftcp_detect_compressed(tvb, off, false, hint, &found)))
             flow->framing = found;
     }
     pk->framing = flow->framing;
@@ -421,12 +435,26 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     memset(&summary, 0, sizeof summary);
     summary.text = wmem_strbuf_new(pinfo->pool, "");
     amf_flex flex;
-    amf_status st = amftcp_dissect_value(tvb, pinfo, sub, ti, offset + header, length - header, f,
+    /* A compressed payload is decoded from its inflated bytes, in their own tab. */
+    tvbuff_t *value_tvb = tvb;
+    uint32_t value_offset = offset + header;
+    uint32_t value_length = length - header;
+    if (f->kind == AMF_FRAME_LENGTH) {
+        tvbuff_t *inflated = amftcp_inflate(tvb, pinfo, sub, value_offset, value_length,
+                                            "Inflated AMF");
+        if (inflated) {
+            value_tvb = inflated;
+            value_offset = 0;
+            value_length = tvb_captured_length(inflated);
+            proto_item_append_text(ti, ", compressed");
+        }
+    }
+    amf_status st = amftcp_dissect_value(value_tvb, pinfo, sub, ti, value_offset, value_length, f,
                                          &summary, &flex);
     if (!PINFO_FD_VISITED(pinfo))
         call->flow->amf_seen = true;
     const char *flex_label;
-    const char *flex_info = amftcp_flex_dissect(tvb, pinfo, sub, offset + header, &flex,
+    const char *flex_info = amftcp_flex_dissect(value_tvb, pinfo, sub, value_offset, &flex,
                                                 call->conv->flex, &flex_label);
     set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text));
 
@@ -626,7 +654,8 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
                   memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
                   amf_policy_measure(p, len, &plen) != AMF_MALFORMED;
     if (!policy &&
-        amf_frame_detect(p, len, amftcp_pref_max_message, true, NULL, &found) != AMF_DETECT_YES)
+        amf_frame_detect(p, len, amftcp_pref_max_message, true, NULL, &found) != AMF_DETECT_YES &&
+        !amftcp_detect_compressed(tvb, 0, true, NULL, &found))
         return FALSE;
 
     unsigned dir;
@@ -679,6 +708,10 @@ void proto_register_amftcp(void)
             NULL, 0x0, "AMF0 date time-zone field (minutes), as sent", HFILL } },
         { &amftcp_hf.reference_target, { "Refers to offset", "amf.reference.offset", FT_UINT32,
             BASE_DEC, NULL, 0x0, "Where the referenced value starts in the message", HFILL } },
+        { &amftcp_hf.compressed, { "Compressed length", "amftcp.compressed_length", FT_UINT32,
+            BASE_DEC, NULL, 0x0, "Bytes of the payload before inflating", HFILL } },
+        { &amftcp_hf.inflated, { "Inflated length", "amftcp.inflated_length", FT_UINT32,
+            BASE_DEC, NULL, 0x0, "Bytes of the payload after inflating", HFILL } },
         { &amftcp_hf.flex_flags, { "Flags", "amf.flex.flags", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Flag byte of a Flex small message (DSK, DSA, DSC)", HFILL } },
     };
@@ -720,6 +753,10 @@ void proto_register_amftcp(void)
             "AMF framing not recognised", EXPFILL } },
         { &ei_amftcp_incomplete, { "amftcp.incomplete", PI_UNDECODED, PI_WARN,
             "Message incomplete: TCP reassembly is off or data is missing", EXPFILL } },
+        { &ei_amftcp_inflate, { "amftcp.inflate", PI_MALFORMED, PI_ERROR,
+            "Compressed payload does not inflate", EXPFILL } },
+        { &ei_amftcp_inflate_limit, { "amftcp.inflate_limit", PI_UNDECODED, PI_WARN,
+            "Compressed payload not inflated: it could expand past the limit", EXPFILL } },
     };
 
     for (int t = AMF_TYPE_UNDEFINED; t < AMF_TYPE_COUNT_; t++) {
@@ -759,6 +796,18 @@ void proto_register_amftcp(void)
     prefs_register_enum_preference(module, "amf_version", "AMF version (forced framing)",
         "Encoding of the values when the framing is forced to length prefix or bare values",
         &amftcp_pref_version, version_pref_vals, FALSE);
+    prefs_register_enum_preference(module, "compression", "Compressed payloads",
+        "Whether length-prefixed payloads compressed with zlib/deflate are inflated (shown in a tab "
+        "of their own) and decoded",
+        &amftcp_pref_compression, compression_pref_vals, FALSE);
+    prefs_register_bool_preference(module, "bytearray_amf", "Decode ByteArrays that hold AMF",
+        "Whether a ByteArray whose bytes are themselves an AMF value (or zlib-compressed AMF) is "
+        "decoded in place, in a tab of its own",
+        &amftcp_pref_bytearray_amf);
+    prefs_register_bool_preference(module, "json_in_tree", "Show amf.json in the packet details",
+        "Whether each message's JSON rendering (amf.json) appears in the packet details. It is "
+        "always built when a display filter or a field list (tshark -e amf.json) uses it",
+        &amftcp_pref_json_in_tree);
     prefs_register_uint_preference(module, "max_message", "Largest message (bytes)",
         "A length prefix or value larger than this is reported as an error instead of waiting "
         "for its bytes", 10, &amftcp_pref_max_message);

@@ -40,6 +40,8 @@ typedef struct amftcp_fields {
     int date_tz;             /* amf.date.timezone */
     int reference_target;    /* amf.reference.offset */
     int flex_flags;          /* amf.flex.flags */
+    int compressed;          /* amftcp.compressed_length */
+    int inflated;            /* amftcp.inflated_length */
     /* shared with the built-in dissector where it has them */
     int amf0_type, amf3_type, number, boolean, string, string_ref, object_ref, trait_ref;
     int date, xml_doc, xml, bytearray, classname, membername, traitcount, stringlength;
@@ -66,6 +68,8 @@ extern expert_field ei_amftcp_trailing;
 extern expert_field ei_amftcp_flex_flags;
 extern expert_field ei_amftcp_json_refs;
 extern expert_field ei_amftcp_tree_limit;
+extern expert_field ei_amftcp_inflate;
+extern expert_field ei_amftcp_inflate_limit;
 
 /* What one message's decode produced for the Info column and the tap. */
 typedef struct amftcp_summary {
@@ -115,5 +119,24 @@ void amftcp_flex_register(int proto);
 
 /* Preferences read by the tree code. */
 extern unsigned amftcp_pref_max_depth;
+enum { COMPRESSION_AUTO, COMPRESSION_OFF, COMPRESSION_DEFLATE };
+extern gint     amftcp_pref_compression;
+extern gboolean amftcp_pref_bytearray_amf;
+extern gboolean amftcp_pref_json_in_tree;
+
+/* Compressed payloads (amftcp-inflate.c). */
+/* Does this payload start like zlib or gzip data? */
+bool amftcp_looks_compressed(const guint8 *p, uint32_t length);
+/* Inflate [offset, offset+length) of tvb with Wireshark's own decompression
+ * into a new data source named `source`, the lengths shown in tree: when the
+ * compression preference says so.  NULL if not compressed, if it does not
+ * inflate (expert info added) or if it could expand past the limit. */
+tvbuff_t *amftcp_inflate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uint32_t offset,
+                         uint32_t length, const char *source);
+/* Framing detection for compressed streams: a length prefix whose value
+ * inflates to plausible AMF (strict), or starts like compressed data and is
+ * framed like the other direction (hint, !strict). */
+bool amftcp_detect_compressed(tvbuff_t *tvb, uint32_t offset, bool strict, const amf_framing *hint,
+                              amf_framing *out);
 
 #endif /* PACKET_AMFTCP_H */

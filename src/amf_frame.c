@@ -382,7 +382,9 @@ static bool detect_one(const amf_framing *f, const uint8_t *buf, size_t len,
 {
     switch (f->kind) {
     case AMF_FRAME_LENGTH: return detect_length(f, buf, len, max_message, strict);
-    case AMF_FRAME_BARE:   return detect_bare(f->version, buf, len, strict);
+    /* Bare values have no length to check them against: even a stream known
+     * to be AMF needs convincing values before it is read as bare. */
+    case AMF_FRAME_BARE:   return detect_bare(f->version, buf, len, true);
     case AMF_FRAME_PACKET: return detect_packet(buf, len, strict);
     default:               return false;
     }

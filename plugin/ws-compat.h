@@ -1,0 +1,55 @@
+/* ws-compat.h
+ * The few places where Wireshark's plugin API differs between the releases
+ * amftcp builds against (4.0, 4.4, 4.6; scripts/compile-check.sh checks the
+ * last two against their Debian -dev packages).  Every version test of the
+ * plugin lives here; the other files use the names below.
+ *
+ * 4.2 has no Debian package to check against; its side of each test is
+ * chosen from what changed when, and is unverified.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WS_COMPAT_H
+#define WS_COMPAT_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include <ws_version.h>
+
+/* True when building against Wireshark major.minor or newer. */
+#define AMFTCP_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* Heuristic dissectors return bool from 4.4 on (gboolean before), and
+ * boolean preferences are stored in a bool from 4.4 on (gboolean before).
+ * The two are separate names because they are separate API promises. */
+#if AMFTCP_WS_AT_LEAST(4, 4)
+typedef bool amftcp_heur_bool;
+typedef bool amftcp_pref_bool;
+#else
+typedef gboolean amftcp_heur_bool;
+typedef gboolean amftcp_pref_bool;
+#endif
+
+/* plugin_describe() and its WS_PLUGIN_DESC_* flags (wsutil/plugins.h) came
+ * after 4.0, which has no such header.  Tested by presence rather than by
+ * version, so a release between the checked ones decides for itself. */
+#if defined(__has_include)
+#  if __has_include(<wsutil/plugins.h>)
+#    include <wsutil/plugins.h>
+#  endif
+#endif
+#ifdef WS_PLUGIN_DESC_DISSECTOR
+#  define AMFTCP_HAVE_PLUGIN_DESCRIBE 1
+#else
+#  define AMFTCP_HAVE_PLUGIN_DESCRIBE 0
+#endif
+
+/* format_text() takes the text as const guchar * on 4.0 and as
+ * const char * on 4.4 and later; a const void * converts to either
+ * without a cast warning. */
+#define amftcp_format_text(pool, text, len) \
+    format_text((pool), (const void *)(text), (len))
+
+#endif /* WS_COMPAT_H */
