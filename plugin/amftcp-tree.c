@@ -764,10 +764,10 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                                 const amf_framing *framing, amftcp_summary *summary,
                                 amf_flex *flex)
 {
-    /* amf.json costs a second rendering: built when a filter or a field
-     * list names it, or for a visible tree when the preference asks. */
-    bool json = tree && (proto_registrar_get_nth(amftcp_hf.json)->ref_type != HF_REF_TYPE_NONE ||
-                         (PTREE_DATA(tree)->visible && amftcp_pref_json_in_tree));
+    /* amf.json costs a second rendering: built when a filter uses it or the
+     * tree is visible (tshark 4.0 makes the tree visible for -T fields, so a
+     * field list naming amf.json cannot be told apart). */
+    bool json = tree && proto_field_is_referenced(tree, amftcp_hf.json);
     return decode_tree(tvb, pinfo, tree, top_item, offset, length, framing, summary, flex, json, 0);
 }
 

@@ -113,7 +113,6 @@ static amftcp_pref_bool amftcp_pref_length_includes_prefix = FALSE;
 static gint     amftcp_pref_version = AMF_VERSION_3;
 gint            amftcp_pref_compression = COMPRESSION_AUTO;
 gboolean        amftcp_pref_bytearray_amf = FALSE;
-gboolean        amftcp_pref_json_in_tree = TRUE;
 static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
 static amftcp_pref_bool amftcp_desegment = TRUE;
 unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
@@ -804,10 +803,6 @@ void proto_register_amftcp(void)
         "Whether a ByteArray whose bytes are themselves an AMF value (or zlib-compressed AMF) is "
         "decoded in place, in a tab of its own",
         &amftcp_pref_bytearray_amf);
-    prefs_register_bool_preference(module, "json_in_tree", "Show amf.json in the packet details",
-        "Whether each message's JSON rendering (amf.json) appears in the packet details. It is "
-        "always built when a display filter or a field list (tshark -e amf.json) uses it",
-        &amftcp_pref_json_in_tree);
     prefs_register_uint_preference(module, "max_message", "Largest message (bytes)",
         "A length prefix or value larger than this is reported as an error instead of waiting "
         "for its bytes", 10, &amftcp_pref_max_message);

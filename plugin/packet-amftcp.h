@@ -122,7 +122,6 @@ extern unsigned amftcp_pref_max_depth;
 enum { COMPRESSION_AUTO, COMPRESSION_OFF, COMPRESSION_DEFLATE };
 extern gint     amftcp_pref_compression;
 extern gboolean amftcp_pref_bytearray_amf;
-extern gboolean amftcp_pref_json_in_tree;
 
 /* Compressed payloads (amftcp-inflate.c). */
 /* Does this payload start like zlib or gzip data? */
