@@ -395,8 +395,15 @@ static void on_scalar(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
     if (!tree_full(c)) {
-        proto_item *item = add_value_item(c, ev, c->visible ? value_text(c, ev) : NULL,
-                                          ev->length);
+        const char *detail = c->visible ? value_text(c, ev) : NULL;
+        if (detail && (ev->flags & AMF_F_STRING_REF)) {
+            if (amftcp_pref_references == REFERENCES_INDEX)
+                detail = wmem_strdup_printf(c->pinfo->pool, " string reference #%u", ev->str_ref);
+            else if (amftcp_pref_references == REFERENCES_BOTH)
+                detail = wmem_strdup_printf(c->pinfo->pool, "%s, string reference #%u", detail,
+                                            ev->str_ref);
+        }
+        proto_item *item = add_value_item(c, ev, detail, ev->length);
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         add_value_field(c, sub, ev, false);
@@ -422,11 +429,23 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
             const char *cls = ev->class_name.len
                 ? wmem_strdup_printf(c->pinfo->pool, " %s", amf_text(c, ev->class_name, 64)) : "";
             const char *val = (ev->flags & AMF_F_CYCLE) ? "" : value_text(c, ev);
-            detail = (ev->flags & AMF_F_CYCLE)
-                ? wmem_strdup_printf(c->pinfo->pool, "%s (reference #%u to an enclosing value at offset %u: a cycle)",
-                                     cls, ev->object_index, ev->target_offset)
-                : wmem_strdup_printf(c->pinfo->pool, "%s%s (reference #%u to offset %u)",
-                                     cls, val, ev->object_index, ev->target_offset);
+            const char *resolved = (ev->flags & AMF_F_CYCLE)
+                ? wmem_strdup_printf(c->pinfo->pool, "%s (enclosing value at offset %u: a cycle)",
+                                     cls, ev->target_offset)
+                : wmem_strdup_printf(c->pinfo->pool, "%s%s (value at offset %u)", cls, val,
+                                     ev->target_offset);
+            switch (amftcp_pref_references) {
+            case REFERENCES_RESOLVED:
+                detail = resolved;
+                break;
+            case REFERENCES_INDEX:
+                detail = wmem_strdup_printf(c->pinfo->pool, " reference #%u", ev->object_index);
+                break;
+            default:
+                detail = wmem_strdup_printf(c->pinfo->pool, "%s, reference #%u", resolved,
+                                            ev->object_index);
+                break;
+            }
         }
         proto_item *item = add_value_item(c, ev, detail, ev->length);
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);

@@ -101,6 +101,13 @@ static const enum_val_t compression_pref_vals[] = {
     { NULL, NULL, 0 }
 };
 
+static const enum_val_t references_pref_vals[] = {
+    { "both",     "Resolved value and reference index", REFERENCES_BOTH },
+    { "resolved", "Resolved value only",                REFERENCES_RESOLVED },
+    { "index",    "Reference index only",               REFERENCES_INDEX },
+    { NULL, NULL, 0 }
+};
+
 static const enum_val_t version_pref_vals[] = {
     { "amf3", "AMF3", AMF_VERSION_3 },
     { "amf0", "AMF0", AMF_VERSION_0 },
@@ -113,6 +120,8 @@ static amftcp_pref_bool amftcp_pref_length_includes_prefix = FALSE;
 static gint     amftcp_pref_version = AMF_VERSION_3;
 gint            amftcp_pref_compression = COMPRESSION_AUTO;
 gboolean        amftcp_pref_bytearray_amf = FALSE;
+gint            amftcp_pref_references = REFERENCES_BOTH;
+static gboolean amftcp_pref_heuristic = TRUE;
 static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
 static amftcp_pref_bool amftcp_desegment = TRUE;
 unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
@@ -643,6 +652,8 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     uint32_t len;
+    if (!amftcp_pref_heuristic)
+        return FALSE;
     const guint8 *p = tvb_bytes(tvb, 0, &len);
     if (len == 0)
         return FALSE;
@@ -775,6 +786,11 @@ void proto_register_amftcp(void)
     amftcp_handle = register_dissector("amftcp", dissect_amftcp, proto_amftcp);
 
     module_t *module = prefs_register_protocol(proto_amftcp, NULL);
+    prefs_register_bool_preference(module, "heuristic", "Find AMF on any TCP port",
+        "Whether connections on ports not listed below are tried for AMF (the heuristic "
+        "\"amftcp_tcp\", also in Analyze > Enabled Protocols). A connection is claimed only when "
+        "its first bytes decode as convincing AMF",
+        &amftcp_pref_heuristic);
     prefs_register_bool_preference(module, "desegment",
         "Reassemble AMF messages spanning multiple TCP segments",
         "Whether the AMF over TCP dissector should reassemble messages spanning multiple TCP "
@@ -806,6 +822,10 @@ void proto_register_amftcp(void)
     prefs_register_uint_preference(module, "max_message", "Largest message (bytes)",
         "A length prefix or value larger than this is reported as an error instead of waiting "
         "for its bytes", 10, &amftcp_pref_max_message);
+    prefs_register_enum_preference(module, "references", "Show references as",
+        "How the tree labels a reference (AMF3 string, object and trait references, AMF0 "
+        "references): with the value it points to, its table index, or both",
+        &amftcp_pref_references, references_pref_vals, FALSE);
     prefs_register_uint_preference(module, "max_depth", "Nesting depth limit",
         "Values nested deeper than this stop decoding with an error (at most 400)", 10,
         &amftcp_pref_max_depth);

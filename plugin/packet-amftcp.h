@@ -122,6 +122,8 @@ extern unsigned amftcp_pref_max_depth;
 enum { COMPRESSION_AUTO, COMPRESSION_OFF, COMPRESSION_DEFLATE };
 extern gint     amftcp_pref_compression;
 extern gboolean amftcp_pref_bytearray_amf;
+enum { REFERENCES_BOTH, REFERENCES_RESOLVED, REFERENCES_INDEX };
+extern gint     amftcp_pref_references;
 
 /* Compressed payloads (amftcp-inflate.c). */
 /* Does this payload start like zlib or gzip data? */
