@@ -139,6 +139,12 @@ unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 typedef struct amftcp_flow {
     amf_framing framing;     /* kind AMF_FRAME_UNKNOWN until detected */
     bool        amf_seen;    /* an AMF message came: no policy text after it */
+    /* A bare value or envelope still being reassembled: TCP is asked for one
+     * more segment at a time (a smaller request than the whole message
+     * breaks later passes), and the value is not walked again until it can
+     * have reached the length it was known to need. */
+    uint32_t    pending_seq;     /* TCP sequence number of its first byte */
+    uint32_t    pending_need;    /* bytes it needs at least; 0: none pending */
 } amftcp_flow;
 
 /* Per connection (wmem_file_scope, via conversation_add_proto_data). */
@@ -161,6 +167,7 @@ typedef struct amftcp_call {
     amftcp_packet *pk;
     amftcp_conv   *conv;
     amftcp_flow   *flow;
+    const struct tcpinfo *tcp;  /* TCP's data for this payload, or NULL */
     bool           to_server;   /* this direction is the client's */
     unsigned       messages;    /* PDUs shown in this call, for the Info column */
 } amftcp_call;
@@ -605,8 +612,18 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
                              "AMF framing of this direction not recognised (yet)", call);
             return total;
         }
+        bool first_pass = !PINFO_FD_VISITED(pinfo) && call->tcp;
+        uint32_t seq = call->tcp ? call->tcp->seq + offset : 0;
+        if (first_pass && call->flow->pending_need && call->flow->pending_seq == seq &&
+            len < call->flow->pending_need && can_desegment(pinfo)) {
+            pinfo->desegment_offset = offset;
+            pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+            return total;
+        }
         amf_frame fr;
         amf_status st = amf_frame_measure(f, p, len, amftcp_pref_max_message, &fr);
+        if (first_pass)
+            call->flow->pending_need = 0;
         if (st == AMF_OK) {
             dissect_message(tvb, pinfo, tree, offset, fr.length, 0, call);
             offset += fr.length;
@@ -614,6 +631,10 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
         }
         if (st == AMF_NEED_MORE) {
             if (can_desegment(pinfo)) {
+                if (first_pass) {
+                    call->flow->pending_seq = seq;
+                    call->flow->pending_need = len + fr.need;
+                }
                 pinfo->desegment_offset = offset;
                 pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
                 return total;
@@ -633,11 +654,12 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
 
 /* ---- entry points ----------------------------------------------------- */
 
-static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "AMFTCP");
     amftcp_call call;
     memset(&call, 0, sizeof call);
+    call.tcp = data;
     call.pk = packet_state(tvb, pinfo, &call);
     if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
         tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
