@@ -11,6 +11,7 @@
 
 #include "packet-amftcp.h"
 #include "amf_frame.h"
+#include "ws-compat.h"
 
 /* Deflate expands at most 1032 times.  tvb_uncompress caps its output only
  * at 2 GiB, so payloads are inflated only when even that worst case stays
@@ -45,7 +46,7 @@ tvbuff_t *amftcp_inflate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ui
                                      (unsigned)(((uint64_t)length * AMFTCP_INFLATE_WORST_RATIO) >> 20));
         return NULL;
     }
-    tvbuff_t *inflated = tvb_child_uncompress(tvb, tvb, offset, length);
+    tvbuff_t *inflated = amftcp_tvb_child_inflate(tvb, tvb, offset, length);
     if (!inflated) {
         proto_tree_add_expert(tree, pinfo, &ei_amftcp_inflate, tvb, offset, length);
         return NULL;
@@ -109,7 +110,7 @@ static bool compressed_frame(tvbuff_t *tvb, uint32_t offset, bool strict,
     }
     if ((uint64_t)value_len * AMFTCP_INFLATE_WORST_RATIO > AMFTCP_INFLATE_BUDGET)
         return false;
-    tvbuff_t *inflated = tvb_child_uncompress(tvb, tvb, offset + fr.header, value_len);
+    tvbuff_t *inflated = amftcp_tvb_child_inflate(tvb, tvb, offset + fr.header, value_len);
     amf_version version;
     if (!inflated || !inflated_plausible(inflated, strict, &version))
         return false;

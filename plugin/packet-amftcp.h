@@ -13,6 +13,7 @@
 #include "amf.h"
 #include "amf_flex.h"
 #include "amf_frame.h"
+#include "ws-compat.h"
 
 /* Field ids.  The amf_shared_* ones are the built-in AMF dissector's own
  * fields when it has them with the same type (so one filter finds a value in
@@ -121,7 +122,7 @@ void amftcp_flex_register(int proto);
 extern unsigned amftcp_pref_max_depth;
 enum { COMPRESSION_AUTO, COMPRESSION_OFF, COMPRESSION_DEFLATE };
 extern gint     amftcp_pref_compression;
-extern gboolean amftcp_pref_bytearray_amf;
+extern amftcp_pref_bool amftcp_pref_bytearray_amf;
 enum { REFERENCES_BOTH, REFERENCES_RESOLVED, REFERENCES_INDEX };
 extern gint     amftcp_pref_references;
 

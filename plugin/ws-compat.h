@@ -52,4 +52,15 @@ typedef gboolean amftcp_pref_bool;
 #define amftcp_format_text(pool, text, len) \
     format_text((pool), (const void *)(text), (len))
 
+/* Inflating a zlib/deflate payload into a child tvb: 4.4 renamed the call
+ * tvb_child_uncompress_zlib and deprecated the old name (still there, so a
+ * release between 4.0 and 4.4 can at worst warn). */
+#if AMFTCP_WS_AT_LEAST(4, 4)
+#  define amftcp_tvb_child_inflate(parent, tvb, offset, length) \
+    tvb_child_uncompress_zlib((parent), (tvb), (offset), (length))
+#else
+#  define amftcp_tvb_child_inflate(parent, tvb, offset, length) \
+    tvb_child_uncompress((parent), (tvb), (offset), (length))
+#endif
+
 #endif /* WS_COMPAT_H */
