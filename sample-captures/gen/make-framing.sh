@@ -20,6 +20,8 @@ declare -A filter=(
   [envelope]='tcp port 20108'
   [flex-messages]='tcp port 20110'
   [policy-file]='tcp port 843 or tcp port 20150'
+  [compressed]='tcp port 20160'
+  [malformed]='tcp port 20160'
 )
 order=(amf0-types framing-u16 framing-u32le framing-u32incl framing-amf0-u32
        bare-amf3 bare-amf0 amf0-avmplus envelope policy-file flex-messages)
