@@ -132,6 +132,12 @@ unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 /* Resynchronising after a bad message scans this far for a plausible
  * message start. */
 #define AMFTCP_RESYNC_SCAN_MAX  4096u
+/* This many messages in a row that fail from their first byte make the
+ * first pass look for the direction's framing again. */
+#define AMFTCP_REDETECT_FAILURES 2u
+/* Per-packet key (pinfo->pool) marking that this frame's Info already shows
+ * one of our messages. */
+#define AMFTCP_INFO_KEY 0x1000u
 
 /* ---- state ----------------------------------------------------------- */
 
@@ -145,6 +151,8 @@ typedef struct amftcp_flow {
      * have reached the length it was known to need. */
     uint32_t    pending_seq;     /* TCP sequence number of its first byte */
     uint32_t    pending_need;    /* bytes it needs at least; 0: none pending */
+    uint32_t    failures;        /* messages in a row that did not decode from their
+                                    first byte: the framing is looked for again */
 } amftcp_flow;
 
 /* Per connection (wmem_file_scope, via conversation_add_proto_data). */
@@ -159,6 +167,8 @@ typedef struct amftcp_conv {
 typedef struct amftcp_packet {
     amf_framing framing;
     bool        policy_allowed; /* policy text may still come in this direction */
+    uint32_t    skip;           /* bytes before the first message boundary found in
+                                   this payload (a capture or gap that cut a message) */
 } amftcp_packet;
 
 /* One call of the dissector on a TCP payload (stack; passed to
@@ -344,6 +354,36 @@ static bool can_desegment(packet_info *pinfo)
     return amftcp_desegment && pinfo->can_desegment;
 }
 
+/* A message boundary inside the payload: at `from`, or further on when a
+ * capture or a lost segment cut a message.  The heuristic (strict) looks
+ * further on only for 4-byte lengths below 64 KiB, whose two zero bytes make
+ * the search nearly free on other traffic. */
+static bool detect_framing(tvbuff_t *tvb, uint32_t from, bool strict, const amf_framing *hint,
+                           amf_framing *found, uint32_t *at)
+{
+    uint32_t len;
+    const guint8 *p = tvb_bytes(tvb, 0, &len);
+    if (from < len &&
+        (amf_frame_detect(p + from, len - from, amftcp_pref_max_message, strict, hint,
+                          found) == AMF_DETECT_YES ||
+         amftcp_detect_compressed(tvb, from, strict, hint, found))) {
+        *at = from;
+        return true;
+    }
+    uint32_t limit = len - from < AMFTCP_RESYNC_SCAN_MAX ? len : from + AMFTCP_RESYNC_SCAN_MAX;
+    for (uint32_t i = from + 1; i + 4 < limit; i++) {
+        if (strict && !(p[i] == 0 && p[i + 1] == 0) && !(p[i + 2] == 0 && p[i + 3] == 0))
+            continue;
+        if (amf_frame_detect(p + i, len - i, amftcp_pref_max_message, true, hint, found) ==
+                AMF_DETECT_YES &&
+            found->kind == AMF_FRAME_LENGTH && (!strict || found->prefix == 4)) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The first pass decides how this packet's direction is framed. */
 static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_call *call)
 {
@@ -363,37 +403,45 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
     amf_framing forced = forced_framing();
     if (forced.kind != AMF_FRAME_UNKNOWN) {
         flow->framing = forced;
-    } else if (flow->framing.kind == AMF_FRAME_UNKNOWN) {
+    } else if (flow->framing.kind == AMF_FRAME_UNKNOWN ||
+               flow->failures >= AMFTCP_REDETECT_FAILURES) {
         uint32_t len;
         const guint8 *p = tvb_bytes(tvb, 0, &len);
         uint32_t off = 0, plen;
-        while (pk->policy_allowed && off < len && amf_policy_measure(p + off, len - off, &plen) == AMF_OK)
+        while (pk->policy_allowed && off < len &&
+               amf_policy_measure(p + off, len - off, &plen) == AMF_OK)
             off += plen;
+        /* A framing that keeps failing gives way only to convincing bytes. */
+        bool again = flow->framing.kind != AMF_FRAME_UNKNOWN;
         amf_framing found;
-        const amf_framing *hint = &cd->flow[dir ^ 1].framing;
-        if (off < len &&
-            (amf_frame_detect(p + off, len - off, amftcp_pref_max_message, false, hint,
-                              &found) == AMF_DETECT_YES ||
-             amftcp_detect_compressed(tvb, off, false, hint, &found)))
+        uint32_t at;
+        if (detect_framing(tvb, off, again, again ? NULL : &cd->flow[dir ^ 1].framing, &found,
+                           &at)) {
             flow->framing = found;
+            flow->failures = 0;
+            pk->skip = at > off ? at : 0;
+        }
     }
     pk->framing = flow->framing;
     p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
     return pk;
 }
 
-/* One summary per message, " | " between messages.  TCP fences what earlier
- * calls in the same frame wrote, so the framing tag goes first only when the
- * column is empty. */
+/* One summary per message, " | " between our messages in a frame.  TCP
+ * fences what it and earlier calls wrote; a frame-scoped mark tells our own
+ * earlier text from TCP's ("[TCP Previous segment not captured]"). */
 static void set_info(packet_info *pinfo, amftcp_call *call, const char *text)
 {
-    if (call->messages++ == 0) {
+    bool ours_before = p_get_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY) != NULL;
+    if (call->messages++ == 0 && !ours_before) {
+        p_add_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY, GUINT_TO_POINTER(1));
         col_clear(pinfo->cinfo, COL_INFO);
-        const gchar *shown = col_get_text(pinfo->cinfo, COL_INFO);
-        if ((!shown || !*shown) && call->pk->framing.kind != AMF_FRAME_UNKNOWN) {
-            col_add_fstr(pinfo->cinfo, COL_INFO, "[%s] %s", amf_framing_name(&call->pk->framing), text);
-            return;
-        }
+        if (call->pk->framing.kind != AMF_FRAME_UNKNOWN)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%s] %s",
+                                amf_framing_name(&call->pk->framing), text);
+        else
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " ", text);
+        return;
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text);
 }
@@ -466,8 +514,14 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     amf_status st = amftcp_dissect_value(value_tvb, pinfo, sub, ti, value_offset, value_length, f,
                                          &summary, &flex);
-    if (!PINFO_FD_VISITED(pinfo))
+    if (!PINFO_FD_VISITED(pinfo)) {
         call->flow->amf_seen = true;
+        /* Nothing decoded at all: perhaps the framing was a wrong guess. */
+        if (st != AMF_OK && summary.top_type == 0 && f->kind != AMF_FRAME_PACKET)
+            call->flow->failures++;
+        else
+            call->flow->failures = 0;
+    }
     const char *flex_label;
     const char *flex_info = amftcp_flex_dissect(value_tvb, pinfo, sub, value_offset, &flex,
                                                 call->conv->flex, &flex_label);
@@ -505,17 +559,32 @@ static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 /* ---- length-prefixed framings: tcp_dissect_pdus ----------------------- */
 
 /* Where does the next plausible length-prefixed message start after a bad
- * one?  Returns its distance from offset, or 0 if none in these bytes. */
+ * one?  Its distance from offset, or 0 if none in these bytes.  A message
+ * cut by the end of the segment is taken on less evidence: its header and
+ * what there is of its value must frame and decode so far; TCP then brings
+ * the rest, and the whole message is checked as it decodes. */
 static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t len)
 {
     uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
+    uint32_t cut = 0;
     for (uint32_t i = 1; i < limit; i++) {
         amf_framing found;
         if (amf_frame_detect(p + i, len - i, amftcp_pref_max_message, true, f, &found) ==
                 AMF_DETECT_YES && found.kind == f->kind && found.prefix == f->prefix)
             return i;
+        amf_frame fr;
+        if (!cut && amf_frame_measure(f, p + i, len - i, amftcp_pref_max_message, &fr) == AMF_OK &&
+            fr.length > len - i && fr.header < len - i && fr.length > fr.header) {
+            amf_config cfg;
+            amf_config_init(&cfg);
+            cfg.max_message = fr.length - fr.header;
+            amf_result res;
+            if (amf_decode(&cfg, f->version, p + i + fr.header, len - i - fr.header, false,
+                           &res) == AMF_NEED_MORE)
+                cut = i;
+        }
     }
-    return 0;
+    return cut;
 }
 
 static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
@@ -661,12 +730,22 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     memset(&call, 0, sizeof call);
     call.tcp = data;
     call.pk = packet_state(tvb, pinfo, &call);
+    uint32_t skip = call.pk->skip;
+    if (skip) {
+        dissect_unframed(tvb, pinfo, tree, 0, skip, &ei_amftcp_undetected,
+                         "End of a message whose start was not captured", &call);
+        tvb = tvb_new_subset_remaining(tvb, skip);
+    }
     if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
         tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
                          get_length_pdu_len, dissect_length_pdu, &call);
-        return tvb_captured_length(tvb);
+    } else {
+        dissect_stream(tvb, pinfo, tree, &call);
     }
-    return dissect_stream(tvb, pinfo, tree, &call);
+    /* Desegmentation offsets are TCP's, counted from the whole payload. */
+    if (skip && pinfo->desegment_len)
+        pinfo->desegment_offset += skip;
+    return tvb_captured_length(tvb) + skip;
 }
 
 /* Claim a connection only on convincing bytes: a policy-file request, or a
@@ -685,16 +764,26 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
     bool policy = len >= strlen(AMF_POLICY_REQUEST) &&
                   memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
                   amf_policy_measure(p, len, &plen) != AMF_MALFORMED;
-    if (!policy &&
-        amf_frame_detect(p, len, amftcp_pref_max_message, true, NULL, &found) != AMF_DETECT_YES &&
-        !amftcp_detect_compressed(tvb, 0, true, NULL, &found))
+    uint32_t at = 0;
+    if (!policy && !detect_framing(tvb, 0, true, NULL, &found, &at))
         return FALSE;
 
     unsigned dir;
     amftcp_conv *cd = get_conv(pinfo, &dir);
-    if (!policy && cd->flow[dir].framing.kind == AMF_FRAME_UNKNOWN)
+    if (!policy && cd->flow[dir].framing.kind == AMF_FRAME_UNKNOWN) {
         cd->flow[dir].framing = found;
-    conversation_set_dissector(find_or_create_conversation(pinfo), amftcp_handle);
+        if (at && !p_get_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num)) {
+            amftcp_packet *pk = wmem_new0(wmem_file_scope(), amftcp_packet);
+            pk->framing = found;
+            pk->policy_allowed = true;
+            pk->skip = at;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
+        }
+    }
+    /* From this frame on: earlier frames stay what the first pass made of
+     * them, so later passes (tshark -2, the GUI) show the same. */
+    conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num,
+                                                 amftcp_handle);
     dissect_amftcp(tvb, pinfo, tree, data);
     return TRUE;
 }

@@ -22,6 +22,7 @@ class _CaptureTest:
     PCAP = None
     FRAMING = None
     TWO_PASS = True
+    EXTRA = ()        # further tshark arguments (Decode As)
     # Frames allowed to carry amftcp expert infos: frame -> sorted names.
     EXPERTS = {}
 
@@ -31,7 +32,8 @@ class _CaptureTest:
 
     @classmethod
     def setUpClass(cls):
-        cls.frames = T.fields(cls.PCAP, FIELDS, two_pass=cls.TWO_PASS, experts=True)
+        cls.frames = T.fields(cls.PCAP, FIELDS, two_pass=cls.TWO_PASS, experts=True,
+                              extra=cls.EXTRA)
         cls.EXPECTED = cls.expected()
 
     def test_json_of_every_message(self):
@@ -126,6 +128,14 @@ AMF0_TYPES = [
 class Amf0TypesTest(_CaptureTest, T.AmfTestCase):
     PCAP = "amf0-types"
     FRAMING = "u32be+amf0"
+    # Its first five messages (numbers, booleans) convince no heuristic;
+    # Decode As decodes them, the heuristic alone starts at "hello".
+    EXTRA = ("-d", "tcp.port==20100,amftcp")
+
+    def test_heuristic_alone_starts_at_first_string(self):
+        frames = T.matching_frames(self.PCAP, "amftcp")
+        self.assertEqual(frames[0], self.MESSAGE_FRAME[6])
+        self.assertEqual(frames, [n for k, n in sorted(self.MESSAGE_FRAME.items()) if k >= 6])
 
     @classmethod
     def expected(cls):
