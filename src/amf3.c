@@ -68,6 +68,15 @@ static uint32_t add_object(amf_dec *d, amf_objects *o, amf_type type, uint8_t ma
     return o->count++;
 }
 
+/* An AMF3 value's entry: it starts where its events say, at the AVM+
+ * marker before it if there is one. */
+static uint32_t add_value(amf_dec *d, const amf_slot *slot, amf_type type, uint8_t marker,
+                          uint32_t start, amf_str class_name)
+{
+    uint32_t offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : start;
+    return add_object(d, &d->amf3.objects, type, marker, offset, class_name);
+}
+
 static void close_object(amf_dec *d, amf_objects *o, uint32_t index,
                          uint32_t data_offset, uint32_t data_length)
 {
@@ -247,7 +256,7 @@ static void decode_bytes_value(amf_dec *d, const amf_slot *slot, uint8_t marker,
         emit_object_ref(d, slot, marker, start, header, type);
         return;
     }
-    uint32_t index = add_object(d, &d->amf3.objects, type, marker, start, (amf_str){0});
+    uint32_t index = add_value(d, slot, type, marker, start, (amf_str){0});
     uint32_t len = header >> 1;
     uint32_t data_offset = d->r.pos;
     const uint8_t *p = amf_read_bytes(&d->r, len, start, amf_type_name(type));
@@ -284,8 +293,7 @@ static void decode_date(amf_dec *d, const amf_slot *slot, uint32_t start)
         emit_object_ref(d, slot, AMF3_DATE, start, header, AMF_TYPE_DATE);
         return;
     }
-    uint32_t index = add_object(d, &d->amf3.objects, AMF_TYPE_DATE, AMF3_DATE, start,
-                                (amf_str){0});
+    uint32_t index = add_value(d, slot, AMF_TYPE_DATE, AMF3_DATE, start, (amf_str){0});
     uint32_t data_offset = d->r.pos;
     double ms = amf_read_double(&d->r);
     if (!amf_dec_ok(d))
@@ -365,8 +373,7 @@ static void decode_array(amf_dec *d, const amf_slot *slot, uint32_t start)
         return;
     }
     uint32_t dense = header >> 1;
-    uint32_t index = add_object(d, &d->amf3.objects, AMF_TYPE_ARRAY, AMF3_ARRAY, start,
-                                (amf_str){0});
+    uint32_t index = add_value(d, slot, AMF_TYPE_ARRAY, AMF3_ARRAY, start, (amf_str){0});
     uint32_t header_end = d->r.pos;
     /* The first key says whether there is an associative part. */
     amf3_string key = read_string(d, "associative array key");
@@ -457,7 +464,8 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
     for (uint32_t i = 0; i < out->sealed_count; i++) {
         amf3_string name = read_string(d, "sealed member name");
         if (!amf_dec_ok(d)) {
-            amf_reader_need_more(&d->r, (uint64_t)(out->sealed_count - i - 1) * 2 +
+            /* Still owed: the other names, then one value per name. */
+            amf_reader_need_more(&d->r, (uint64_t)(out->sealed_count - i - 1) +
                                         out->sealed_count);
             return false;
         }
@@ -501,8 +509,8 @@ static void decode_object(amf_dec *d, const amf_slot *slot, uint32_t start)
         return;
     if (!amf_dec_check_count(d, traits.sealed_count, 1, start, "Object sealed members"))
         return;
-    uint32_t index = add_object(d, &d->amf3.objects, AMF_TYPE_OBJECT, AMF3_OBJECT, start,
-                                traits.class_name);
+    uint32_t index = add_value(d, slot, AMF_TYPE_OBJECT, AMF3_OBJECT, start,
+                               traits.class_name);
     if (!amf_dec_ok(d) || !amf_dec_enter(d, start))
         return;
 
@@ -527,7 +535,7 @@ static void decode_object(amf_dec *d, const amf_slot *slot, uint32_t start)
         tev.class_name = traits.class_name;
         tev.trait_index = trait_index;
         tev.sealed_count = traits.sealed_count;
-        tev.sealed = d->amf3.names + traits.first_name;
+        tev.sealed = traits.sealed_count ? d->amf3.names + traits.first_name : NULL;
         amf_emit(d, &tev);
     }
 
@@ -602,7 +610,7 @@ static void decode_vector_fixed(amf_dec *d, const amf_slot *slot, uint32_t start
     uint8_t fixed = amf_read_u8(&d->r);
     if (!amf_dec_check_count(d, count, width, start, amf_type_name(type)))
         return;
-    uint32_t index = add_object(d, &d->amf3.objects, type, marker, start, (amf_str){0});
+    uint32_t index = add_value(d, slot, type, marker, start, (amf_str){0});
     if (!amf_dec_ok(d) || !amf_dec_enter(d, start))
         return;
 
@@ -614,46 +622,54 @@ static void decode_vector_fixed(amf_dec *d, const amf_slot *slot, uint32_t start
         begin.flags |= AMF_F_FIXED;
     amf_emit(d, &begin);
 
-    /* Measuring only: the items need no look, just their bytes. */
-    if (!amf_dec_has_sink(d)) {
-        if (!amf_reader_require(&d->r, (uint64_t)count * width, start, amf_type_name(type)))
-            goto out;
-        d->r.pos += count * width;
-        d->values += count;
-        goto out;
-    }
-    amf_event ev;
     amf_slot child;
-    element_slot(&child, AMF_ROLE_ELEMENT, 0);
-    amf_event_from_slot(&ev, AMF_EV_SCALAR, d, &child, AMF_VERSION_3, 0);
-    ev.marker = marker;
-    ev.flags |= AMF_F_NO_MARKER;
-    ev.type = marker == AMF3_VECTOR_DOUBLE ? AMF_TYPE_NUMBER : AMF_TYPE_INTEGER;
-    for (uint32_t i = 0; i < count; i++) {
-        if (!amf_dec_count_value(d, d->r.pos))
-            break;
-        ev.index = i;
-        ev.offset = ev.data_offset = d->r.pos;
-        ev.length = ev.data_length = width;
-        if (marker == AMF3_VECTOR_DOUBLE) {
-            ev.number = amf_read_double(&d->r);
-        } else {
-            uint32_t v = amf_read_u32(&d->r);
-            ev.uinteger = v;
-            ev.integer = (int32_t)v;
-            ev.number = marker == AMF3_VECTOR_INT ? (double)(int32_t)v : (double)v;
+    uint32_t done = 0;           /* items read */
+    if (!amf_dec_has_sink(d)) {
+        /* Measuring only: the items need no look, just their bytes, as far
+         * as the item loop below would get (bytes here, the value limit). */
+        uint64_t here = amf_reader_left(&d->r) / width;
+        uint64_t allowed = d->cfg->max_values - d->values;
+        uint64_t n = count < here ? count : here;
+        done = (uint32_t)(n < allowed ? n : allowed);
+        d->r.pos += done * width;
+        d->values += done;
+        if (done < count && amf_dec_count_value(d, d->r.pos))
+            amf_reader_require(&d->r, width, d->r.pos, amf_type_name(type));
+    } else {
+        amf_event ev;
+        element_slot(&child, AMF_ROLE_ELEMENT, 0);
+        amf_event_from_slot(&ev, AMF_EV_SCALAR, d, &child, AMF_VERSION_3, 0);
+        ev.marker = marker;
+        ev.flags |= AMF_F_NO_MARKER;
+        ev.type = marker == AMF3_VECTOR_DOUBLE ? AMF_TYPE_NUMBER : AMF_TYPE_INTEGER;
+        for (; done < count; done++) {
+            if (!amf_dec_count_value(d, d->r.pos))
+                break;
+            ev.index = done;
+            ev.offset = ev.data_offset = d->r.pos;
+            ev.length = ev.data_length = width;
+            if (marker == AMF3_VECTOR_DOUBLE) {
+                ev.number = amf_read_double(&d->r);
+            } else {
+                uint32_t v = amf_read_u32(&d->r);
+                ev.uinteger = v;
+                ev.integer = (int32_t)v;
+                ev.number = marker == AMF3_VECTOR_INT ? (double)(int32_t)v : (double)v;
+            }
+            if (!amf_dec_ok(d))
+                break;
+            amf_emit(d, &ev);
         }
-        if (!amf_dec_ok(d))
-            break;
-        amf_emit(d, &ev);
     }
-    if (!amf_dec_ok(d))
-        child_failed(d, &child, 0, 0);
-out:
+    if (!amf_dec_ok(d)) {
+        /* The items still owed have a known width. */
+        element_slot(&child, AMF_ROLE_ELEMENT, done);
+        child_failed(d, &child, count - done - 1, width);
+    }
     amf_dec_leave(d);
     if (amf_dec_ok(d))
         close_object(d, &d->amf3.objects, index, 0, 0);
-    amf_emit_end(d, &begin, amf_dec_ok(d) ? count : 0, 0, 0);
+    amf_emit_end(d, &begin, done, 0, 0);
 }
 
 /* Vector.<T>: U29V, fixed flag, element type name, then AMF3 values. */
@@ -672,8 +688,8 @@ static void decode_vector_object(amf_dec *d, const amf_slot *slot, uint32_t star
     if (!amf_dec_ok(d) || !amf_dec_check_count(d, count, 1, start, "Vector Object"))
         return;
     warn_utf8(d, &type_name, "vector element type name");
-    uint32_t index = add_object(d, &d->amf3.objects, AMF_TYPE_VECTOR_OBJECT,
-                                AMF3_VECTOR_OBJECT, start, (amf_str){0});
+    uint32_t index = add_value(d, slot, AMF_TYPE_VECTOR_OBJECT, AMF3_VECTOR_OBJECT, start,
+                               (amf_str){0});
     if (!amf_dec_ok(d) || !amf_dec_enter(d, start))
         return;
 
@@ -715,8 +731,8 @@ static void decode_dictionary(amf_dec *d, const amf_slot *slot, uint32_t start)
     uint8_t weak = amf_read_u8(&d->r);
     if (!amf_dec_check_count(d, count, 2, start, "Dictionary"))
         return;
-    uint32_t index = add_object(d, &d->amf3.objects, AMF_TYPE_DICTIONARY, AMF3_DICTIONARY,
-                                start, (amf_str){0});
+    uint32_t index = add_value(d, slot, AMF_TYPE_DICTIONARY, AMF3_DICTIONARY, start,
+                               (amf_str){0});
     if (!amf_dec_ok(d) || !amf_dec_enter(d, start))
         return;
 

@@ -118,7 +118,15 @@ void amf_config_init(amf_config *cfg)
 
 bool amf_utf8_valid(const char *ptr, uint32_t len)
 {
-    return g_utf8_validate_len(ptr, len, NULL);
+    /* GLib stops at a NUL byte, which UTF-8 allows (U+0000): step over it. */
+    const char *end;
+    while (!g_utf8_validate_len(ptr, len, &end)) {
+        if (*end != '\0')
+            return false;
+        len -= (uint32_t)(end - ptr) + 1;
+        ptr = end + 1;
+    }
+    return true;
 }
 
 void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,

@@ -177,7 +177,22 @@ typedef struct plausible_check {
     bool     ok;
     bool     stop;       /* !ok: decoding need not go on */
     amf_type top;        /* type of the top-level value */
+    uint32_t opaque;     /* bytes any data would fill: numbers, vector items, ByteArray bytes */
+    uint32_t parts;      /* envelope: headers and messages announced */
+    bool     strict;     /* the bytes must convince on their own */
 } plausible_check;
+
+/* Text people write: no NUL, and when strict no other control character
+ * but tab, CR and LF (random bytes have one every few bytes). */
+static bool text_plausible(amf_str s, bool strict)
+{
+    for (uint32_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == 0 || (strict && c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+            return false;
+    }
+    return true;
+}
 
 static bool name_plausible(amf_str s)
 {
@@ -186,6 +201,17 @@ static bool name_plausible(amf_str s)
     for (uint32_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.ptr[i];
         if (c < 0x20 || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* Printable ASCII, as class aliases are. */
+static bool class_name_plausible(amf_str s)
+{
+    for (uint32_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c < 0x20 || c > 0x7e)
             return false;
     }
     return true;
@@ -206,13 +232,34 @@ static void plausible_inspect(plausible_check *c, const amf_event *ev)
             c->ok = false;
         if (!name_plausible(ev->class_name) || !name_plausible(ev->element_type))
             c->ok = false;
+        /* Class names are ActionScript/Java identifiers. */
+        if (c->strict && (!class_name_plausible(ev->class_name) ||
+                          !class_name_plausible(ev->element_type)))
+            c->ok = false;
         if (ev->kind == AMF_EV_SCALAR && ev->type == AMF_TYPE_DATE &&
             !(ev->number > -8.64e15 && ev->number < 8.64e15))
+            c->ok = false;
+        /* Numbers, vector items and ByteArray bytes take any value: no
+         * evidence of AMF. */
+        if (ev->kind == AMF_EV_SCALAR && (ev->flags & AMF_F_NO_MARKER))
+            c->opaque += ev->length;
+        else if (ev->kind == AMF_EV_SCALAR && (ev->type == AMF_TYPE_BYTE_ARRAY ||
+                                               ev->type == AMF_TYPE_NUMBER ||
+                                               ev->type == AMF_TYPE_INTEGER))
+            c->opaque += ev->data_length;
+        /* Control bytes are valid UTF-8 but rarely real text. */
+        if (ev->kind == AMF_EV_SCALAR && (ev->type == AMF_TYPE_STRING || ev->type == AMF_TYPE_XML ||
+                                          ev->type == AMF_TYPE_XML_DOCUMENT) &&
+            !text_plausible(ev->str, c->strict))
             c->ok = false;
         return;
     case AMF_EV_PART_BEGIN:
         if (!name_plausible(ev->name) || !name_plausible(ev->str))
             c->ok = false;
+        return;
+    case AMF_EV_PACKET_BEGIN:
+    case AMF_EV_PACKET_COUNT:
+        c->parts += ev->count;
         return;
     default:
         return;
@@ -247,9 +294,10 @@ static bool top_plausible(amf_type t)
 }
 
 static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, size_t len,
-                          bool complete, bool strict, uint32_t *consumed)
+                          bool complete, bool strict, uint32_t *consumed, uint32_t *opaque)
 {
-    plausible_check c = { .ok = true, .stop = false, .top = 0 };
+    plausible_check c = { .ok = true, .stop = false, .top = 0, .opaque = 0, .parts = 0,
+                          .strict = strict };
     amf_config cfg;
     amf_config_init(&cfg);
     cfg.sink = plausible_event;
@@ -261,16 +309,23 @@ static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, 
     else
         amf_decode(&cfg, version, buf, len, complete, &res);
     *consumed = 0;
+    if (opaque)
+        *opaque = c.opaque;
     if (!c.ok)
         return false;
     if (strict && !packet && !top_plausible(c.top))
+        return false;
+    /* An envelope with neither headers nor messages: six zero bytes. */
+    if (strict && packet && c.parts == 0)
         return false;
     if (res.status == AMF_OK) {
         *consumed = res.length;
         return true;
     }
-    if (res.status == AMF_NEED_MORE && !complete && res.length >= AMF_PLAUSIBLE_PARTIAL) {
-        /* Cut short: every byte here belongs to the value. */
+    if (res.status == AMF_NEED_MORE && !complete &&
+        res.length >= AMF_PLAUSIBLE_PARTIAL + c.opaque) {
+        /* Cut short: every byte here belongs to the value, and enough of
+         * them had to have AMF's structure. */
         *consumed = (uint32_t)len + 1;
         return true;
     }
@@ -280,7 +335,7 @@ static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, 
 bool amf_value_plausible(amf_version version, const uint8_t *buf, size_t len, bool complete,
                          bool strict, uint32_t *consumed)
 {
-    return run_plausible(false, version, buf, len, complete, strict, consumed);
+    return run_plausible(false, version, buf, len, complete, strict, consumed, NULL);
 }
 
 /* ---- detection ------------------------------------------------------- */
@@ -340,12 +395,20 @@ static bool detect_length(const amf_framing *f, const uint8_t *buf, size_t len,
            consumed > avail;
 }
 
+/* A bare value whose structure (its bytes less numbers, vector items and
+ * ByteArray bytes) is shorter than this is too little evidence on its own:
+ * "06 01" (an empty string) or a Vector.<int> of random numbers. */
+#define AMF_PLAUSIBLE_BARE_EVIDENCE 6u
+
 static bool detect_bare(amf_version version, const uint8_t *buf, size_t len, bool strict)
 {
     if (!marker_may_start(version, buf[0], strict))
         return false;
-    uint32_t consumed;
-    if (!amf_value_plausible(version, buf, len, false, strict, &consumed))
+    uint32_t consumed, opaque;
+    if (!run_plausible(false, version, buf, len, false, strict, &consumed, &opaque))
+        return false;
+    /* A whole value (not cut by the end of buf) must show some structure. */
+    if (strict && consumed <= len && consumed - opaque < AMF_PLAUSIBLE_BARE_EVIDENCE)
         return false;
     if (consumed >= len)
         return true;    /* ends with the segment, or continues past it */
@@ -368,7 +431,7 @@ static bool detect_packet(const uint8_t *buf, size_t len, bool strict)
     if (strict && (uint32_t)(buf[2] << 8 | buf[3]) > AMF_PACKET_PLAUSIBLE_HEADERS)
         return false;
     uint32_t consumed;
-    if (!run_plausible(true, AMF_VERSION_0, buf, len, false, false, &consumed))
+    if (!run_plausible(true, AMF_VERSION_0, buf, len, false, strict, &consumed, NULL))
         return false;
     if (consumed >= len)
         return true;

@@ -113,16 +113,62 @@ static void put_escaped(amf_json *j, const char *s, size_t n)
     put(j, s + run, n - run);
 }
 
-static void put_string(amf_json *j, amf_str s, bool bad_utf8)
+/* How many bytes at p (at least one) start a UTF-8 sequence that is cut
+ * short or broken: the "maximal subpart" Unicode replaces by one U+FFFD, as
+ * Wireshark's own string decoding does. */
+static size_t utf8_maximal_subpart(const unsigned char *p, size_t n)
+{
+    unsigned char lo = 0x80, hi = 0xbf;  /* second byte: no overlong form, no surrogate */
+    size_t length;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        length = 2;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        length = 3;
+        lo = p[0] == 0xe0 ? 0xa0 : 0x80;
+        hi = p[0] == 0xed ? 0x9f : 0xbf;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        length = 4;
+        lo = p[0] == 0xf0 ? 0x90 : 0x80;
+        hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+    } else {
+        return 1;
+    }
+    if (n < 2 || p[1] < lo || p[1] > hi)
+        return 1;
+    size_t i = 2;
+    while (i < length && i < n && (p[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
+/* Text as a JSON string body: escaped, what breaks UTF-8 as U+FFFD.  A NUL
+ * byte is valid UTF-8 (U+0000), written \u0000 (GLib's validator stops at
+ * it, so it is stepped over here). */
+static void put_text(amf_json *j, const char *s, size_t n)
+{
+    while (n) {
+        const char *end;
+        bool valid = g_utf8_validate_len(s, n, &end);
+        put_escaped(j, s, (size_t)(end - s));
+        if (valid)
+            return;
+        n -= (size_t)(end - s);
+        size_t skip = 1;
+        if (*end == '\0') {
+            put_escaped(j, end, 1);          /* \u0000 */
+        } else {
+            puts_(j, "\xef\xbf\xbd");        /* U+FFFD */
+            skip = utf8_maximal_subpart((const unsigned char *)end, n);
+        }
+        n -= skip;
+        s = end + skip;
+    }
+}
+
+static void put_string(amf_json *j, amf_str s)
 {
     putc_(j, '"');
-    if (bad_utf8 || !g_utf8_validate_len(s.ptr, s.len, NULL)) {
-        gchar *valid = g_utf8_make_valid(s.ptr, s.len);
-        put_escaped(j, valid, strlen(valid));
-        g_free(valid);
-    } else {
-        put_escaped(j, s.ptr, s.len);
-    }
+    put_text(j, s.ptr, s.len);
     putc_(j, '"');
 }
 
@@ -195,13 +241,7 @@ static void put_key(amf_json *j, amf_str name)
     /* A member named "$x" would read as one of the mapping's own keys. */
     if (name.len && name.ptr[0] == '$')
         putc_(j, '$');
-    if (!g_utf8_validate_len(name.ptr, name.len, NULL)) {
-        gchar *valid = g_utf8_make_valid(name.ptr, name.len);
-        put_escaped(j, valid, strlen(valid));
-        g_free(valid);
-    } else {
-        put_escaped(j, name.ptr, name.len);
-    }
+    put_text(j, name.ptr, name.len);
     puts_(j, "\":");
 }
 
@@ -275,8 +315,12 @@ static void open_slot(amf_json *j, const amf_event *ev)
 static void close_slot(amf_json *j, const amf_event *ev)
 {
     amf_json_frame *f = top_frame(j);
-    if (f && f->kind == JF_DICTIONARY && ev->role == AMF_ROLE_DICT_VALUE)
+    if (!f || f->kind != JF_DICTIONARY)
+        return;
+    if (ev->role == AMF_ROLE_DICT_VALUE)
         putc_(j, ']');
+    else if (ev->role == AMF_ROLE_DICT_KEY && (ev->flags & AMF_F_TRUNCATED))
+        puts_(j, ",null]");     /* a key cut short: its entry has no value */
 }
 
 static void span_begin(amf_json *j, uint32_t node, size_t start)
@@ -347,7 +391,7 @@ static void begin_container(amf_json *j, const amf_event *ev)
         if (ev->flags & AMF_F_EXTERNALIZABLE) {
             f->kind = JF_EXTERNAL;
             puts_(j, "{\"$class\":");
-            put_string(j, ev->class_name, false);
+            put_string(j, ev->class_name);
             puts_(j, ",\"$external\":");
             break;
         }
@@ -355,7 +399,7 @@ static void begin_container(amf_json *j, const amf_event *ev)
         putc_(j, '{');
         if (ev->class_name.len) {
             puts_(j, "\"$class\":");
-            put_string(j, ev->class_name, false);
+            put_string(j, ev->class_name);
             f->first = false;
         }
         break;
@@ -382,7 +426,7 @@ static void begin_container(amf_json *j, const amf_event *ev)
         putc_(j, '"');
         if (ev->type == AMF_TYPE_VECTOR_OBJECT) {
             puts_(j, ",\"$type\":");
-            put_string(j, ev->element_type, false);
+            put_string(j, ev->element_type);
         }
         puts_(j, (ev->flags & AMF_F_FIXED) ? ",\"$fixed\":true,\"$items\":["
                                            : ",\"$fixed\":false,\"$items\":[");
@@ -440,16 +484,16 @@ static void scalar(amf_json *j, const amf_event *ev)
             put_int(j, ev->integer);
         break;
     case AMF_TYPE_NUMBER:       put_number(j, ev->number); break;
-    case AMF_TYPE_STRING:       put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8); break;
+    case AMF_TYPE_STRING:       put_string(j, ev->str); break;
     case AMF_TYPE_DATE:         put_date(j, ev->number); break;
     case AMF_TYPE_XML_DOCUMENT:
         puts_(j, "{\"$xmldoc\":");
-        put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8);
+        put_string(j, ev->str);
         putc_(j, '}');
         break;
     case AMF_TYPE_XML:
         puts_(j, "{\"$xml\":");
-        put_string(j, ev->str, ev->flags & AMF_F_BAD_UTF8);
+        put_string(j, ev->str);
         putc_(j, '}');
         break;
     case AMF_TYPE_BYTE_ARRAY:   put_base64(j, ev->str); break;
@@ -493,18 +537,23 @@ static void reference(amf_json *j, const amf_event *ev)
 static void put_message(amf_json *j, const char *message)
 {
     amf_str msg = { message ? message : "", message ? (uint32_t)strlen(message) : 0 };
-    put_string(j, msg, false);
+    put_string(j, msg);
 }
 
 /* Decoding stopped in this slot: {"$error":"why"} stands in for the value,
- * or, when a member's name could not be read, an "$error" member. */
+ * or, where no value slot is open, an "$error" member: a member whose name
+ * could not be read, a small message's flag byte after some of its fields,
+ * the bytes an envelope part declares after its value. */
 static void error_value(amf_json *j, const amf_event *ev)
 {
     amf_json_frame *f = top_frame(j);
     bool nameless_member = f && ev->role == AMF_ROLE_MEMBER && ev->name.ptr == NULL &&
                            (f->kind == JF_OBJECT || f->kind == JF_ECMA ||
                             (f->kind == JF_ASSOC_ARRAY && !f->dense));
-    if (nameless_member) {
+    bool after_value = f && ((f->kind == JF_EXTERNAL && ev->role == AMF_ROLE_EXTERNAL &&
+                              f->wrapped) ||
+                             (f->kind == JF_PART && ev->role == AMF_ROLE_BODY && !f->first));
+    if (nameless_member || after_value) {
         comma(j, f);
         puts_(j, "\"$error\":");
         put_message(j, ev->message);
@@ -563,14 +612,14 @@ static void part_begin(amf_json *j, const amf_event *ev)
     f->kind = JF_PART;
     if (ev->part == AMF_PART_HEADER) {
         puts_(j, "{\"name\":");
-        put_string(j, ev->name, false);
+        put_string(j, ev->name);
         puts_(j, ev->boolean ? ",\"mustUnderstand\":true,\"value\":"
                              : ",\"mustUnderstand\":false,\"value\":");
     } else {
         puts_(j, "{\"target\":");
-        put_string(j, ev->name, false);
+        put_string(j, ev->name);
         puts_(j, ",\"response\":");
-        put_string(j, ev->str, false);
+        put_string(j, ev->str);
         puts_(j, ",\"body\":");
     }
 }

@@ -59,12 +59,15 @@ static void decode_part_value(amf_dec *d, uint32_t declared)
         return;
     uint32_t used = d->r.pos - start;
     if (used < declared) {
-        amf_emit_warning(d, AMF_WARN_TRAILING, d->r.pos, declared - used,
+        /* The warning spans those bytes: only once they are here. */
+        uint32_t after = d->r.pos;
+        if (!amf_read_bytes(&d->r, declared - used, start, "declared length")) {
+            amf_emit_error_once(d, &slot);
+            return;
+        }
+        amf_emit_warning(d, AMF_WARN_TRAILING, after, declared - used,
                          "%u bytes after the value, inside its declared length %u",
                          declared - used, declared);
-        amf_read_bytes(&d->r, declared - used, start, "declared length");
-        if (!amf_dec_ok(d))
-            amf_emit_error_once(d, &slot);
     } else if (used > declared) {
         amf_emit_warning(d, AMF_WARN_TRAILING, start, used,
                          "value takes %u bytes, its declared length is %u", used, declared);

@@ -31,8 +31,9 @@ void amf_format_number(double v, char *buf, size_t n)
 
 bool amf_format_date(double ms, char *buf, size_t n)
 {
-    /* GDateTime covers years 1 to 9999; AS3 dates are within +-8.64e15 ms. */
-    if (!isfinite(ms) || fabs(ms) > 2.5e14) {
+    /* AS3 dates are within +-8.64e15 ms (so the seconds fit in 64 bits);
+     * GDateTime refuses what is outside years 1 to 9999. */
+    if (!isfinite(ms) || fabs(ms) > 8.64e15) {
         buf[0] = '\0';
         return false;
     }
@@ -45,9 +46,12 @@ bool amf_format_date(double ms, char *buf, size_t n)
     int millis = (int)(ms - secs * 1000.0);
     if (millis < 0 || millis > 999)
         millis = 0;
-    gchar *text = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-    snprintf(buf, n, "%s.%03dZ", text ? text : "", millis);
-    g_free(text);
+    /* Four-digit years (ISO 8601), also before the year 1000. */
+    gint year, month, day;
+    g_date_time_get_ymd(dt, &year, &month, &day);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+             g_date_time_get_hour(dt), g_date_time_get_minute(dt), g_date_time_get_second(dt),
+             millis);
     g_date_time_unref(dt);
     return true;
 }
