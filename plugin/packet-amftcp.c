@@ -635,11 +635,13 @@ static int dissect_length_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 /* ---- bare values and envelopes: our own loop -------------------------- */
 
 /* After an undecodable value in a bare stream: the next offset where a
- * plausible value starts, or len. */
-static uint32_t resync_bare(const amf_framing *f, const guint8 *p, uint32_t len)
+ * plausible value starts, searched from where decoding stopped (the bytes
+ * before it decoded as parts of the bad value), or len. */
+static uint32_t resync_bare(const amf_framing *f, const guint8 *p, uint32_t len, uint32_t stopped)
 {
-    uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
-    for (uint32_t i = 1; i < limit; i++) {
+    uint32_t from = stopped + 1;
+    uint32_t limit = len - from < AMFTCP_RESYNC_SCAN_MAX ? len : from + AMFTCP_RESYNC_SCAN_MAX;
+    for (uint32_t i = from; i < limit; i++) {
         amf_framing found;
         if (amf_frame_detect(p + i, len - i, amftcp_pref_max_message, true, f, &found) ==
                 AMF_DETECT_YES && found.kind == f->kind)
@@ -714,7 +716,7 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
         }
         /* Not decodable to its end: show what decodes, then find the next
          * plausible value. */
-        uint32_t next = resync_bare(f, p, len);
+        uint32_t next = resync_bare(f, p, len, fr.stopped < len ? fr.stopped : 0);
         dissect_message(tvb, pinfo, tree, offset, next, 0, call);
         offset += next;
     }

@@ -90,6 +90,8 @@ static amf_status measure_walk(const amf_framing *f, const uint8_t *buf, size_t 
         out->length = res.length;
     else if (res.status == AMF_NEED_MORE)
         out->need = res.need ? res.need : 1;
+    else
+        out->stopped = res.length;
     memcpy(out->message, res.message, sizeof out->message);
     return out->status;
 }

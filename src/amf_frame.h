@@ -46,6 +46,7 @@ typedef struct amf_frame {
     uint32_t   length;           /* OK: whole message, header included */
     uint32_t   need;             /* NEED_MORE: at least this many more bytes */
     uint32_t   claimed;          /* LENGTH: the length field as sent */
+    uint32_t   stopped;          /* BARE, PACKET errors: where decoding stopped */
     char       message[200];
 } amf_frame;
 
