@@ -14,6 +14,8 @@
 #include <wsutil/nstime.h>
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "packet-amftcp.h"
@@ -88,76 +90,158 @@ static void push(tree_ctx *c, proto_item *item, proto_tree *tree, bool entry, am
     f->role = role;
 }
 
-static char *amf_text(tree_ctx *c, amf_str s, uint32_t max)
-{
-    uint32_t n = s.len > max ? max : s.len;
-    char *text = amftcp_format_text(c->pinfo->pool, s.ptr, n);
-    return s.len > max ? wmem_strdup_printf(c->pinfo->pool, "%s\xe2\x80\xa6", text) : text;
-}
-
 /* Offset in tvb of bytes the event points at inside the decoded buffer. */
 static uint32_t tvb_offset_of(tree_ctx *c, const char *ptr)
 {
     return c->base + (uint32_t)((const uint8_t *)ptr - c->value);
 }
 
-static const char *slot_prefix(tree_ctx *c, const amf_event *ev)
+/* An item label built in place: one per value, so no allocation and as
+ * little formatting as possible (tshark 4.0 labels every item for -T fields). */
+typedef struct label {
+    char   buf[ITEM_LABEL_LENGTH];
+    size_t len;
+} label;
+
+static void lb_put(label *l, const char *s, size_t n)
+{
+    size_t room = sizeof l->buf - 1 - l->len;
+    if (n > room)
+        n = room;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+    l->buf[l->len] = '\0';
+}
+
+static void lb_str(label *l, const char *s)
+{
+    lb_put(l, s, strlen(s));
+}
+
+static void lb_fmt(label *l, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void lb_fmt(label *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(l->buf + l->len, sizeof l->buf - l->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        l->len = MIN(l->len + (size_t)n, sizeof l->buf - 1);
+}
+
+/* AMF text, at most max bytes: printable ASCII as is, the rest escaped the
+ * way Wireshark shows strings; "…" when cut. */
+static void lb_text(tree_ctx *c, label *l, amf_str s, uint32_t max)
+{
+    uint32_t n = s.len > max ? max : s.len;
+    bool plain = true;
+    for (uint32_t i = 0; i < n && plain; i++)
+        plain = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f;
+    if (plain)
+        lb_put(l, s.ptr, n);
+    else
+        lb_str(l, amftcp_format_text(c->pinfo->pool, s.ptr, n));
+    if (s.len > max)
+        lb_str(l, "\xe2\x80\xa6");
+}
+
+/* Text for other labels and fields, from packet scope. */
+static char *amf_text(tree_ctx *c, amf_str s, uint32_t max)
+{
+    label l;
+    l.len = 0;
+    l.buf[0] = '\0';
+    lb_text(c, &l, s, max);
+    return wmem_strndup(c->pinfo->pool, l.buf, l.len);
+}
+
+static void lb_slot(tree_ctx *c, label *l, const amf_event *ev)
 {
     switch (ev->role) {
     case AMF_ROLE_MEMBER:
-        return wmem_strdup_printf(c->pinfo->pool, "%s: ", amf_text(c, ev->name, 64));
+        lb_text(c, l, ev->name, 64);
+        lb_put(l, ": ", 2);
+        break;
     case AMF_ROLE_ELEMENT:
-        return wmem_strdup_printf(c->pinfo->pool, "[%u]: ", ev->index);
-    case AMF_ROLE_DICT_KEY:   return "Key: ";
-    case AMF_ROLE_DICT_VALUE: return "Value: ";
-    case AMF_ROLE_EXTERNAL:   return "Wrapped: ";
-    default:                  return "";
+        lb_fmt(l, "[%u]: ", ev->index);
+        break;
+    case AMF_ROLE_DICT_KEY:   lb_str(l, "Key: "); break;
+    case AMF_ROLE_DICT_VALUE: lb_str(l, "Value: "); break;
+    case AMF_ROLE_EXTERNAL:   lb_str(l, "Wrapped: "); break;
+    default:                  break;
     }
 }
 
-static const char *value_text(tree_ctx *c, const amf_event *ev)
+static const char *slot_text(tree_ctx *c, const amf_event *ev)
+{
+    label l;
+    l.len = 0;
+    l.buf[0] = '\0';
+    lb_slot(c, &l, ev);
+    return wmem_strndup(c->pinfo->pool, l.buf, l.len);
+}
+
+static void lb_value(tree_ctx *c, label *l, const amf_event *ev)
 {
     char num[AMF_DATE_TEXT_MAX + 16];
     switch (ev->type) {
     case AMF_TYPE_BOOLEAN:
-        return ev->boolean ? " true" : " false";
+        lb_str(l, ev->boolean ? " true" : " false");
+        break;
     case AMF_TYPE_INTEGER:
         if ((ev->flags & AMF_F_NO_MARKER) && ev->marker == AMF3_VECTOR_UINT)
-            return wmem_strdup_printf(c->pinfo->pool, " %u", ev->uinteger);
-        return wmem_strdup_printf(c->pinfo->pool, " %d", ev->integer);
+            lb_fmt(l, " %u", ev->uinteger);
+        else
+            lb_fmt(l, " %d", ev->integer);
+        break;
     case AMF_TYPE_NUMBER:
         amf_format_number(ev->number, num, sizeof num);
-        return wmem_strdup_printf(c->pinfo->pool, " %s", num);
+        lb_put(l, " ", 1);
+        lb_str(l, num);
+        break;
     case AMF_TYPE_DATE:
         if (!amf_format_date(ev->number, num, sizeof num))
             amf_format_number(ev->number, num, sizeof num);
+        lb_put(l, " ", 1);
+        lb_str(l, num);
         if (ev->version == AMF_VERSION_0 && ev->kind == AMF_EV_SCALAR && ev->timezone)
-            return wmem_strdup_printf(c->pinfo->pool, " %s (time-zone field %d)", num, ev->timezone);
-        return wmem_strdup_printf(c->pinfo->pool, " %s", num);
+            lb_fmt(l, " (time-zone field %d)", ev->timezone);
+        break;
     case AMF_TYPE_STRING:
     case AMF_TYPE_XML:
     case AMF_TYPE_XML_DOCUMENT:
-        if (!ev->str.ptr)
-            return "";
-        return wmem_strdup_printf(c->pinfo->pool, " \"%s\"", amf_text(c, ev->str, AMFTCP_LABEL_TEXT_MAX));
+        if (ev->str.ptr) {
+            lb_put(l, " \"", 2);
+            lb_text(c, l, ev->str, AMFTCP_LABEL_TEXT_MAX);
+            lb_put(l, "\"", 1);
+        }
+        break;
     case AMF_TYPE_BYTE_ARRAY:
-        return wmem_strdup_printf(c->pinfo->pool, " (%u bytes)", ev->str.len);
+        lb_fmt(l, " (%u bytes)", ev->str.len);
+        break;
     default:
-        return "";
+        break;
     }
 }
 
-/* The item of a value: amf.type, labelled "name: Type value". */
-static proto_item *add_value_item(tree_ctx *c, const amf_event *ev, const char *detail,
-                                  int length)
+/* The start of a value's label: "name: Type". */
+static void lb_start(tree_ctx *c, label *l, const amf_event *ev)
+{
+    l->len = 0;
+    l->buf[0] = '\0';
+    lb_slot(c, l, ev);
+    lb_str(l, amf_type_name(ev->type));
+}
+
+/* The item of a value: amf.type, labelled l (when the tree is visible). */
+static proto_item *add_value_item(tree_ctx *c, const amf_event *ev, const label *l, int length)
 {
     proto_tree *parent = current_tree(c);
     uint32_t offset = c->base + ev->offset;
     if (!c->visible)
         return proto_tree_add_uint(parent, amftcp_hf.type, c->tvb, offset, length, ev->type);
     return proto_tree_add_uint_format(parent, amftcp_hf.type, c->tvb, offset, length, ev->type,
-                                      "%s%s%s", slot_prefix(c, ev), amf_type_name(ev->type),
-                                      detail ? detail : "");
+                                      "%s", l->buf);
 }
 
 static void add_string_field(tree_ctx *c, proto_tree *tree, int hf, uint32_t offset,
@@ -170,6 +254,20 @@ static void add_string_field(tree_ctx *c, proto_tree *tree, int hf, uint32_t off
     proto_tree_add_string(tree, hf, c->tvb, offset, length, text);
 }
 
+/* Does the marker field's own value table name this marker? */
+static bool marker_named(amf_version version, uint8_t marker)
+{
+    /* [AMF0, AMF3][marker]: 0 not looked up yet, 1 named, 2 not named. */
+    static uint8_t named[2][256];
+    uint8_t *slot = &named[version == AMF_VERSION_3][marker];
+    if (!*slot) {
+        int hf = version == AMF_VERSION_3 ? amftcp_hf.amf3_type : amftcp_hf.amf0_type;
+        const header_field_info *hfi = proto_registrar_get_nth(hf);
+        *slot = hfi->strings && try_val_to_str(marker, (const value_string *)hfi->strings) ? 1 : 2;
+    }
+    return *slot == 1;
+}
+
 /* Marker, AVM+ switch and member name: the first children of every value. */
 static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
 {
@@ -179,17 +277,16 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
         marker_offset++;
     }
     if (!(ev->flags & AMF_F_NO_MARKER)) {
-        /* The built-in dissector's marker tables lack some markers: name them
-         * ourselves. */
-        if (c->visible)
-            proto_tree_add_uint_format_value(sub, ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type
-                                                                                : amftcp_hf.amf0_type,
-                                             c->tvb, marker_offset, 1, ev->marker, "%s (0x%02x)",
+        int hf = ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type : amftcp_hf.amf0_type;
+        /* The built-in dissector's marker tables lack some markers (AMF3
+         * vectors and Dictionary): those are named here, the rest by the
+         * field's own table when the label is printed. */
+        if (c->visible && !marker_named(ev->version, ev->marker))
+            proto_tree_add_uint_format_value(sub, hf, c->tvb, marker_offset, 1, ev->marker,
+                                             "%s (0x%02x)",
                                              amf_marker_name(ev->version, ev->marker), ev->marker);
         else
-            proto_tree_add_uint(sub, ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type
-                                                                  : amftcp_hf.amf0_type,
-                                c->tvb, marker_offset, 1, ev->marker);
+            proto_tree_add_uint(sub, hf, c->tvb, marker_offset, 1, ev->marker);
     }
     if (ev->role == AMF_ROLE_MEMBER && ev->name.ptr && ev->name_length) {
         proto_item *pi;
@@ -324,8 +421,11 @@ static void summary_value(tree_ctx *c, const amf_event *ev)
         if (ev->kind == AMF_EV_BEGIN && ev->type != AMF_TYPE_OBJECT && ev->type != AMF_TYPE_ECMA_ARRAY)
             wmem_strbuf_append_printf(s->text, " [%u]", ev->count);
         if (ev->kind == AMF_EV_SCALAR) {
-            const char *v = value_text(c, ev);
-            wmem_strbuf_append(s->text, v);
+            label l;
+            l.len = 0;
+            l.buf[0] = '\0';
+            lb_value(c, &l, ev);
+            wmem_strbuf_append(s->text, l.buf);
             s->closed = true;
         }
         return;
@@ -395,26 +495,25 @@ static void on_scalar(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
     if (!tree_full(c)) {
-        const char *detail = c->visible ? value_text(c, ev) : NULL;
-        if (detail && (ev->flags & AMF_F_STRING_REF)) {
-            if (amftcp_pref_references == REFERENCES_INDEX)
-                detail = wmem_strdup_printf(c->pinfo->pool, " string reference #%u", ev->str_ref);
-            else if (amftcp_pref_references == REFERENCES_BOTH)
-                detail = wmem_strdup_printf(c->pinfo->pool, "%s, string reference #%u", detail,
-                                            ev->str_ref);
+        label l;
+        if (c->visible) {
+            lb_start(c, &l, ev);
+            lb_value(c, &l, ev);
+            if ((ev->flags & AMF_F_STRING_REF) && amftcp_pref_references != REFERENCES_RESOLVED) {
+                if (amftcp_pref_references == REFERENCES_INDEX) {
+                    lb_start(c, &l, ev);
+                    lb_fmt(&l, " string reference #%u", ev->str_ref);
+                } else {
+                    lb_fmt(&l, ", string reference #%u", ev->str_ref);
+                }
+            }
         }
-        proto_item *item = add_value_item(c, ev, detail, ev->length);
+        proto_item *item = add_value_item(c, ev, &l, ev->length);
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         add_value_field(c, sub, ev, false);
         if (ev->type == AMF_TYPE_BYTE_ARRAY)
             decode_bytearray_content(c, sub, ev);
-        /* The length field of inline text: between the marker and the text. */
-        uint32_t text_header = ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
-        if (ev->str.ptr && !(ev->flags & AMF_F_STRING_REF) && ev->type != AMF_TYPE_BYTE_ARRAY &&
-            ev->data_offset > text_header)
-            proto_tree_add_uint(sub, amftcp_hf.stringlength, c->tvb, c->base + text_header,
-                                ev->data_offset - text_header, ev->str.len);
     }
     summary_value(c, ev);
     close_entry(c, ev, ev->offset + ev->length);
@@ -424,30 +523,27 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
     if (!tree_full(c)) {
-        const char *detail = NULL;
+        label l;
         if (c->visible) {
-            const char *cls = ev->class_name.len
-                ? wmem_strdup_printf(c->pinfo->pool, " %s", amf_text(c, ev->class_name, 64)) : "";
-            const char *val = (ev->flags & AMF_F_CYCLE) ? "" : value_text(c, ev);
-            const char *resolved = (ev->flags & AMF_F_CYCLE)
-                ? wmem_strdup_printf(c->pinfo->pool, "%s (enclosing value at offset %u: a cycle)",
-                                     cls, ev->target_offset)
-                : wmem_strdup_printf(c->pinfo->pool, "%s%s (value at offset %u)", cls, val,
-                                     ev->target_offset);
-            switch (amftcp_pref_references) {
-            case REFERENCES_RESOLVED:
-                detail = resolved;
-                break;
-            case REFERENCES_INDEX:
-                detail = wmem_strdup_printf(c->pinfo->pool, " reference #%u", ev->object_index);
-                break;
-            default:
-                detail = wmem_strdup_printf(c->pinfo->pool, "%s, reference #%u", resolved,
-                                            ev->object_index);
-                break;
+            lb_start(c, &l, ev);
+            if (amftcp_pref_references == REFERENCES_INDEX) {
+                lb_fmt(&l, " reference #%u", ev->object_index);
+            } else {
+                if (ev->class_name.len) {
+                    lb_put(&l, " ", 1);
+                    lb_text(c, &l, ev->class_name, 64);
+                }
+                if (ev->flags & AMF_F_CYCLE) {
+                    lb_fmt(&l, " (enclosing value at offset %u: a cycle)", ev->target_offset);
+                } else {
+                    lb_value(c, &l, ev);
+                    lb_fmt(&l, " (value at offset %u)", ev->target_offset);
+                }
+                if (amftcp_pref_references == REFERENCES_BOTH)
+                    lb_fmt(&l, ", reference #%u", ev->object_index);
             }
         }
-        proto_item *item = add_value_item(c, ev, detail, ev->length);
+        proto_item *item = add_value_item(c, ev, &l, ev->length);
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         proto_tree_add_uint(sub, amftcp_hf.object_ref, c->tvb, c->base + ev->data_offset,
@@ -456,11 +552,6 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
                                              c->base + ev->data_offset, ev->data_length,
                                              ev->target_offset);
         proto_item_set_generated(pi);
-        if (ev->class_name.len) {
-            pi = proto_tree_add_string(sub, amftcp_hf.classname, c->tvb, c->base + ev->data_offset,
-                                       ev->data_length, amf_text(c, ev->class_name, 1024));
-            proto_item_set_generated(pi);
-        }
         if (!(ev->flags & AMF_F_CYCLE) && ev->str.ptr) {
             /* A scalar target: its value, on the reference's bytes. */
             add_value_field(c, sub, ev, true);
@@ -472,40 +563,39 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
     close_entry(c, ev, ev->offset + ev->length);
 }
 
-static const char *container_detail(tree_ctx *c, const amf_event *ev)
+static void lb_container(tree_ctx *c, label *l, const amf_event *ev)
 {
-    wmem_strbuf_t *b = wmem_strbuf_new(c->pinfo->pool, "");
-    if (ev->class_name.len)
-        wmem_strbuf_append_printf(b, " %s", amf_text(c, ev->class_name, 128));
+    if (ev->class_name.len) {
+        lb_put(l, " ", 1);
+        lb_text(c, l, ev->class_name, 128);
+    }
     switch (ev->type) {
     case AMF_TYPE_OBJECT:
         if (ev->flags & AMF_F_EXTERNALIZABLE)
-            wmem_strbuf_append(b, " (externalizable)");
+            lb_str(l, " (externalizable)");
         break;
     case AMF_TYPE_ECMA_ARRAY:
-        wmem_strbuf_append_printf(b, " (count field %u)", ev->count);
+        lb_fmt(l, " (count field %u)", ev->count);
         break;
     case AMF_TYPE_ARRAY:
-        wmem_strbuf_append_printf(b, " (%u dense%s)", ev->count,
-                                  (ev->flags & AMF_F_ASSOC) ? ", associative part" : "");
+        lb_fmt(l, " (%u dense%s)", ev->count, (ev->flags & AMF_F_ASSOC) ? ", associative part" : "");
         break;
     case AMF_TYPE_VECTOR_OBJECT:
-        wmem_strbuf_append_printf(b, ".<%s>", amf_text(c, ev->element_type, 128));
+        lb_put(l, ".<", 2);
+        lb_text(c, l, ev->element_type, 128);
+        lb_put(l, ">", 1);
         /* fall through */
     case AMF_TYPE_VECTOR_INT:
     case AMF_TYPE_VECTOR_UINT:
     case AMF_TYPE_VECTOR_NUMBER:
-        wmem_strbuf_append_printf(b, " (%u elements%s)", ev->count,
-                                  (ev->flags & AMF_F_FIXED) ? ", fixed" : "");
+        lb_fmt(l, " (%u elements%s)", ev->count, (ev->flags & AMF_F_FIXED) ? ", fixed" : "");
         break;
     case AMF_TYPE_DICTIONARY:
-        wmem_strbuf_append_printf(b, " (%u entries%s)", ev->count,
-                                  (ev->flags & AMF_F_WEAK) ? ", weak keys" : "");
+        lb_fmt(l, " (%u entries%s)", ev->count, (ev->flags & AMF_F_WEAK) ? ", weak keys" : "");
         break;
     default:
         break;
     }
-    return wmem_strbuf_get_str(b);
 }
 
 static void on_begin(tree_ctx *c, const amf_event *ev)
@@ -514,7 +604,12 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
     proto_item *item = NULL;
     proto_tree *sub = NULL;
     if (!tree_full(c)) {
-        item = add_value_item(c, ev, c->visible ? container_detail(c, ev) : NULL, ev->length);
+        label l;
+        if (c->visible) {
+            lb_start(c, &l, ev);
+            lb_container(c, &l, ev);
+        }
+        item = add_value_item(c, ev, &l, ev->length);
         sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         uint32_t hdr = c->base + ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
@@ -552,46 +647,57 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
     push(c, item, sub, false, ev->role);
 }
 
+/* Traits: by reference one item; inline, a subtree with the class name and
+ * the sealed member names (flags shown only when set). */
 static void on_traits(tree_ctx *c, const amf_event *ev)
 {
     if (c->limited)
         return;
     proto_tree *parent = current_tree(c);
     uint32_t offset = c->base + ev->offset;
+    label l;
+    if (c->visible) {
+        l.len = 0;
+        l.buf[0] = '\0';
+        lb_str(&l, "Traits: ");
+        if (ev->flags & AMF_F_TRAIT_REF)
+            lb_fmt(&l, "reference #%u to ", ev->trait_index);
+        if (ev->class_name.len)
+            lb_text(c, &l, ev->class_name, 128);
+        else
+            lb_str(&l, "(anonymous)");
+        lb_fmt(&l, ", %u sealed member%s%s%s", ev->sealed_count,
+               plurality(ev->sealed_count, "", "s"), (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "",
+               (ev->flags & AMF_F_EXTERNALIZABLE) ? ", externalizable" : "");
+    }
+    if (ev->flags & AMF_F_TRAIT_REF) {
+        if (c->visible)
+            proto_tree_add_uint_format(parent, amftcp_hf.trait_ref, c->tvb, offset, ev->length,
+                                       ev->trait_index, "%s", l.buf);
+        else
+            proto_tree_add_uint(parent, amftcp_hf.trait_ref, c->tvb, offset, ev->length,
+                                ev->trait_index);
+        /* Every typed object names its class, also through a reference. */
+        if (ev->class_name.len && proto_field_is_referenced(parent, amftcp_hf.classname)) {
+            proto_item *pi = proto_tree_add_string(parent, amftcp_hf.classname, c->tvb, offset,
+                                                   ev->length, amf_text(c, ev->class_name, 1024));
+            proto_item_set_generated(pi);
+        }
+        return;
+    }
     proto_item *item;
     proto_tree *sub = proto_tree_add_subtree(parent, c->tvb, offset, ev->length,
-                                             ett_amftcp_traits, &item, "Traits");
-    if (c->visible) {
-        const char *cls = ev->class_name.len ? amf_text(c, ev->class_name, 128) : "(anonymous)";
-        if (ev->flags & AMF_F_TRAIT_REF)
-            proto_item_set_text(item, "Traits: reference #%u to %s, %u sealed member%s%s",
-                                ev->trait_index, cls, ev->sealed_count,
-                                plurality(ev->sealed_count, "", "s"),
-                                (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "");
-        else
-            proto_item_set_text(item, "Traits: %s, %u sealed member%s%s%s", cls, ev->sealed_count,
-                                plurality(ev->sealed_count, "", "s"),
-                                (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "",
-                                (ev->flags & AMF_F_EXTERNALIZABLE) ? ", externalizable" : "");
-    }
-    if (ev->flags & AMF_F_TRAIT_REF)
-        proto_tree_add_uint(sub, amftcp_hf.trait_ref, c->tvb, offset, ev->length, ev->trait_index);
-    if (ev->class_name.len && proto_field_is_referenced(sub, amftcp_hf.classname)) {
-        proto_item *pi = proto_tree_add_string(sub, amftcp_hf.classname, c->tvb, offset,
-                                               ev->length, amf_text(c, ev->class_name, 1024));
-        if (ev->flags & AMF_F_TRAIT_REF)
-            proto_item_set_generated(pi);
-    }
+                                             ett_amftcp_traits, &item, c->visible ? l.buf : "Traits");
+    if (ev->class_name.len)
+        add_string_field(c, sub, amftcp_hf.classname, offset, ev->length, ev->class_name);
     proto_tree_add_uint(sub, amftcp_hf.traitcount, c->tvb, offset, ev->length, ev->sealed_count);
-    proto_tree_add_boolean(sub, amftcp_hf.traits_dynamic, c->tvb, offset, ev->length,
-                           (ev->flags & AMF_F_DYNAMIC) != 0);
-    proto_tree_add_boolean(sub, amftcp_hf.traits_external, c->tvb, offset, ev->length,
-                           (ev->flags & AMF_F_EXTERNALIZABLE) != 0);
-    if (!(ev->flags & AMF_F_TRAIT_REF)) {
-        for (uint32_t i = 0; i < ev->sealed_count; i++)
-            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->sealed[i].offset,
-                             ev->sealed[i].length, ev->sealed[i].name);
-    }
+    if (ev->flags & AMF_F_DYNAMIC)
+        proto_tree_add_boolean(sub, amftcp_hf.traits_dynamic, c->tvb, offset, ev->length, TRUE);
+    if (ev->flags & AMF_F_EXTERNALIZABLE)
+        proto_tree_add_boolean(sub, amftcp_hf.traits_external, c->tvb, offset, ev->length, TRUE);
+    for (uint32_t i = 0; i < ev->sealed_count; i++)
+        add_string_field(c, sub, amftcp_hf.membername, c->base + ev->sealed[i].offset,
+                         ev->sealed[i].length, ev->sealed[i].name);
 }
 
 static void on_end(tree_ctx *c, const amf_event *ev)
@@ -652,7 +758,7 @@ static void on_error(tree_ctx *c, const amf_event *ev)
     proto_tree *parent = current_tree(c);
     proto_item *pi = proto_tree_add_expert_format(parent, c->pinfo, expert_for(ev), c->tvb,
                                                   c->base + ev->offset, ev->length,
-                                                  "%s%s", c->visible ? slot_prefix(c, ev) : "",
+                                                  "%s%s", c->visible ? slot_text(c, ev) : "",
                                                   ev->message);
     (void)pi;
     if (c->top_item)

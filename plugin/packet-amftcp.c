@@ -241,8 +241,6 @@ static hf_register_info hf_shared[] = {
         NULL, 0x0, NULL, HFILL } },
     { &amftcp_hf.membername, { "Member name", "amf.membername", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.stringlength, { "String length", "amf.stringlength", FT_UINT32, BASE_DEC,
-        NULL, 0x0, NULL, HFILL } },
     { &amftcp_hf.traitcount, { "Trait count", "amf.traitcount", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
     { &amftcp_hf.end_of_object, { "End Of Object Marker", "amf.end_of_object_marker", FT_NONE,

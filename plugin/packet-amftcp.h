@@ -45,7 +45,7 @@ typedef struct amftcp_fields {
     int inflated;            /* amftcp.inflated_length */
     /* shared with the built-in dissector where it has them */
     int amf0_type, amf3_type, number, boolean, string, string_ref, object_ref, trait_ref;
-    int date, xml_doc, xml, bytearray, classname, membername, traitcount, stringlength;
+    int date, xml_doc, xml, bytearray, classname, membername, traitcount;
     int end_of_object, end_of_dynamic, end_of_assoc;
     int packet_version, header_count, header_name, header_must_understand, header_length;
     int message_count, message_target, message_response, message_length;

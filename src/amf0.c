@@ -118,6 +118,8 @@ static void decode_members(amf_dec *d, const amf_event *begin, uint32_t index)
 static void begin_container(amf_dec *d, amf_event *ev, const amf_slot *slot, uint32_t start,
                             uint8_t marker, amf_type type, uint32_t index)
 {
+    if (!amf_dec_has_sink(d))
+        return;     /* measuring: nothing reads it */
     amf_event_from_slot(ev, AMF_EV_BEGIN, d, slot, AMF_VERSION_0, start);
     ev->depth = d->depth - 1;
     ev->marker = marker;

@@ -38,7 +38,8 @@ static void add_string(amf_dec *d, amf_str s, bool bad_utf8, uint32_t offset)
 {
     amf_tables *t = &d->amf3;
     if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->strings, &t->cap_strings,
-                           t->n_strings, sizeof *t->strings)) {
+                           t->n_strings, sizeof *t->strings, d->inline_tables.strings,
+                           AMF_INLINE_STRINGS)) {
         fail_no_memory(d, offset);
         return;
     }
@@ -52,8 +53,10 @@ static void add_string(amf_dec *d, amf_str s, bool bad_utf8, uint32_t offset)
 static uint32_t add_object(amf_dec *d, amf_objects *o, amf_type type, uint8_t marker,
                            uint32_t offset, amf_str class_name)
 {
+    amf_object_entry *inline_buf = o == &d->amf0 ? d->inline_tables.amf0_objects
+                                                 : d->inline_tables.objects;
     if (!amf_table_reserve(&d->cfg->alloc, (void **)&o->items, &o->cap, o->count,
-                           sizeof *o->items)) {
+                           sizeof *o->items, inline_buf, AMF_INLINE_OBJECTS)) {
         fail_no_memory(d, offset);
         return UINT32_MAX;
     }
@@ -114,9 +117,7 @@ typedef struct amf3_string {
  * strings enter the string table, references are resolved against it. */
 static amf3_string read_string(amf_dec *d, const char *what)
 {
-    amf3_string s;
-    memset(&s, 0, sizeof s);
-    s.offset = d->r.pos;
+    amf3_string s = { .offset = d->r.pos };
     uint32_t header = amf3_read_u29(&d->r);
     if (!amf_dec_ok(d))
         return s;
@@ -353,6 +354,14 @@ static bool child_failed(amf_dec *d, const amf_slot *slot, uint64_t siblings_lef
 static void begin_container(amf_dec *d, amf_event *ev, const amf_slot *slot,
                             uint32_t start, uint8_t marker, amf_type type, uint32_t index)
 {
+    if (!amf_dec_has_sink(d)) {
+        /* Measuring: only what the decoder itself reads back. */
+        ev->offset = start;
+        ev->flags = 0;
+        ev->class_name.ptr = NULL;
+        ev->class_name.len = 0;
+        return;
+    }
     amf_event_from_slot(ev, AMF_EV_BEGIN, d, slot, AMF_VERSION_3, start);
     ev->depth = d->depth - 1;   /* called once the level is entered */
     ev->marker = marker;
@@ -471,7 +480,8 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
         }
         warn_utf8(d, &name, "sealed member name");
         if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->names, &t->cap_names,
-                               t->n_names, sizeof *t->names)) {
+                               t->n_names, sizeof *t->names, d->inline_tables.names,
+                               AMF_INLINE_NAMES)) {
             fail_no_memory(d, name.offset);
             return false;
         }
@@ -481,7 +491,8 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
         t->n_names++;
     }
     if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->traits, &t->cap_traits,
-                           t->n_traits, sizeof *t->traits)) {
+                           t->n_traits, sizeof *t->traits, d->inline_tables.traits,
+                           AMF_INLINE_TRAITS)) {
         fail_no_memory(d, u29_offset);
         return false;
     }

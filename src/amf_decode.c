@@ -118,6 +118,20 @@ void amf_config_init(amf_config *cfg)
 
 bool amf_utf8_valid(const char *ptr, uint32_t len)
 {
+    /* Most AMF text is ASCII: check eight bytes at a time before GLib. */
+    uint32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, ptr + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && (unsigned char)ptr[i] < 0x80)
+        i++;
+    if (i == len)
+        return true;
+    ptr += i;
+    len -= i;
     /* GLib stops at a NUL byte, which UTF-8 allows (U+0000): step over it. */
     const char *end;
     while (!g_utf8_validate_len(ptr, len, &end)) {
@@ -129,10 +143,14 @@ bool amf_utf8_valid(const char *ptr, uint32_t len)
     return true;
 }
 
+/* Copying a zeroed event is much cheaper than memset's `rep stos` for a
+ * struct this size, and this runs for every value. */
+static const amf_event amf_event_zero;
+
 void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
                          const amf_slot *slot, amf_version version, uint32_t offset)
 {
-    memset(ev, 0, sizeof *ev);
+    memcpy(ev, &amf_event_zero, sizeof *ev);
     ev->kind = kind;
     ev->depth = d->depth;
     ev->role = slot->role;
@@ -266,7 +284,7 @@ bool amf_dec_check_count(amf_dec *d, uint64_t count, uint32_t min_size,
 void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t len,
                   bool complete)
 {
-    memset(d, 0, sizeof *d);
+    memset(d, 0, offsetof(amf_dec, inline_tables));
     d->cfg = cfg;
     amf_reader_init(&d->r, buf, len, complete, cfg->max_message);
 }
@@ -285,8 +303,12 @@ amf_status amf_dec_finish(amf_dec *d, amf_result *res)
             res->need = (uint32_t)(d->r.need_end - d->r.len);
         memcpy(res->message, d->r.message, sizeof res->message);
     }
-    amf_tables_free(&d->cfg->alloc, &d->amf3);
-    amf_objects_free(&d->cfg->alloc, &d->amf0);
+    const amf_allocator *a = &d->cfg->alloc;
+    amf_table_release(a, d->amf3.strings, d->inline_tables.strings);
+    amf_table_release(a, d->amf3.objects.items, d->inline_tables.objects);
+    amf_table_release(a, d->amf3.traits, d->inline_tables.traits);
+    amf_table_release(a, d->amf3.names, d->inline_tables.names);
+    amf_table_release(a, d->amf0.items, d->inline_tables.amf0_objects);
     return res->status;
 }
 

@@ -11,6 +11,13 @@
 #include "amf_reader.h"
 #include "amf_tables.h"
 
+/* Table entries a decode holds before it allocates (a typical message of a
+ * few hundred bytes fits). */
+#define AMF_INLINE_STRINGS 32u
+#define AMF_INLINE_OBJECTS 32u
+#define AMF_INLINE_TRAITS  8u
+#define AMF_INLINE_NAMES   32u
+
 /* One decode: lives on the stack of amf_decode(), tables in cfg->alloc. */
 typedef struct amf_dec {
     const amf_config *cfg;
@@ -22,6 +29,17 @@ typedef struct amf_dec {
     uint32_t    values;          /* values decoded, against cfg->max_values */
     uint32_t    depth;           /* containers open */
     bool        error_sent;      /* the ERROR event has gone out */
+
+    /* The first entries of each table live here, so that most messages
+     * allocate nothing.  Not cleared (amf_dec_init stops before it): every
+     * entry is written before it is read.  Keep it last. */
+    struct {
+        amf_string_entry strings[AMF_INLINE_STRINGS];
+        amf_object_entry objects[AMF_INLINE_OBJECTS];
+        amf_traits_entry traits[AMF_INLINE_TRAITS];
+        amf_traits_name  names[AMF_INLINE_NAMES];
+        amf_object_entry amf0_objects[AMF_INLINE_OBJECTS];
+    } inline_tables;
 } amf_dec;
 
 /* Where the value being decoded sits; copied into its events. */

@@ -12,7 +12,9 @@
 void amf_reader_init(amf_reader *r, const uint8_t *buf, size_t len, bool complete,
                      uint32_t max_message)
 {
-    memset(r, 0, sizeof *r);
+    /* Not the message buffer: only an error writes it. */
+    memset(r, 0, offsetof(amf_reader, message));
+    r->message[0] = '\0';
     r->buf = buf;
     /* Buffers are at most one message; a framing never accepts 4 GiB. */
     r->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
@@ -35,7 +37,7 @@ void amf_reader_fail(amf_reader *r, amf_status status, amf_error error,
     va_end(ap);
 }
 
-bool amf_reader_require(amf_reader *r, uint64_t n, uint32_t item_offset, const char *what)
+bool amf_reader_require_slow(amf_reader *r, uint64_t n, uint32_t item_offset, const char *what)
 {
     if (r->status != AMF_OK)
         return false;
@@ -74,42 +76,15 @@ void amf_reader_need_more(amf_reader *r, uint64_t extra)
     }
 }
 
-uint8_t amf_read_u8(amf_reader *r)
+uint8_t amf_read_u8_slow(amf_reader *r)
 {
     if (!amf_reader_require(r, 1, r->pos, "byte"))
         return 0;
     return r->buf[r->pos++];
 }
 
-uint16_t amf_read_u16(amf_reader *r)
+double amf_double_from_be(const uint8_t *p)
 {
-    if (!amf_reader_require(r, 2, r->pos, "16-bit field"))
-        return 0;
-    const uint8_t *p = r->buf + r->pos;
-    r->pos += 2;
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-uint32_t amf_read_u32(amf_reader *r)
-{
-    if (!amf_reader_require(r, 4, r->pos, "32-bit field"))
-        return 0;
-    const uint8_t *p = r->buf + r->pos;
-    r->pos += 4;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-int16_t amf_read_s16(amf_reader *r)
-{
-    return (int16_t)amf_read_u16(r);
-}
-
-double amf_read_double(amf_reader *r)
-{
-    if (!amf_reader_require(r, 8, r->pos, "double"))
-        return 0.0;
-    const uint8_t *p = r->buf + r->pos;
-    r->pos += 8;
     uint64_t bits = 0;
     for (int i = 0; i < 8; i++)
         bits = bits << 8 | p[i];
@@ -118,8 +93,10 @@ double amf_read_double(amf_reader *r)
     return d;
 }
 
-uint32_t amf3_read_u29(amf_reader *r)
+uint32_t amf3_read_u29_slow(amf_reader *r)
 {
+    if (r->status != AMF_OK)
+        return 0;
     uint32_t start = r->pos;
     uint32_t value = 0;
     for (int i = 0; i < 3; i++) {
@@ -137,13 +114,4 @@ uint32_t amf3_read_u29(amf_reader *r)
         return 0;
     }
     return value << 8 | r->buf[r->pos++];
-}
-
-const uint8_t *amf_read_bytes(amf_reader *r, uint32_t n, uint32_t item_offset, const char *what)
-{
-    if (!amf_reader_require(r, n, item_offset, what))
-        return NULL;
-    const uint8_t *p = r->buf + r->pos;
-    r->pos += n;
-    return p;
 }

@@ -53,12 +53,14 @@ typedef struct amf_tables {
 } amf_tables;
 
 /* Make room for one more element in *data (count used, *cap allocated).
- * false: the allocator refused. */
+ * A table starts in inline_buf (inline_cap elements, owned by the caller)
+ * and moves to the allocator only when it outgrows it.  false: the
+ * allocator refused. */
 bool amf_table_reserve(const amf_allocator *a, void **data, uint32_t *cap,
-                       uint32_t count, size_t elem_size);
+                       uint32_t count, size_t elem_size, void *inline_buf, uint32_t inline_cap);
+/* Release *data unless it is the inline buffer. */
+void amf_table_release(const amf_allocator *a, void *data, const void *inline_buf);
 
 void amf_tables_clear(amf_tables *t);   /* keeps the allocations */
-void amf_tables_free(const amf_allocator *a, amf_tables *t);
-void amf_objects_free(const amf_allocator *a, amf_objects *o);
 
 #endif /* AMF_TABLES_H */

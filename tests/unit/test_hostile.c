@@ -535,12 +535,43 @@ static void no_memory(void)
     cfg.alloc.free_fn = refusing_free;
     amf_result res;
     size_t len;
-    const uint8_t *buf = H("06 03 'a'", &len);
+    const uint8_t *buf;
     test_context("allocator refuses");
-    CHECK_INT(amf_decode(&cfg, AMF_VERSION_3, buf, len, true, &res), AMF_LIMIT);
-    CHECK_INT(res.error, AMF_ERR_NO_MEMORY);
+    /* Small tables live inside the decoder: a message with few strings and
+     * objects needs no allocation at all. */
+    buf = H("06 03 'a'", &len);
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_3, buf, len, true, &res), AMF_OK);
     buf = H("03 00 00 09", &len);
-    CHECK_INT(amf_decode(&cfg, AMF_VERSION_0, buf, len, true, &res), AMF_LIMIT);
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_0, buf, len, true, &res), AMF_OK);
+    /* More strings (AMF3) or objects (AMF0) than fit there: the allocator is
+     * asked, refuses, and decoding stops with that error. */
+    uint8_t many[8 + 100 * 4];
+    size_t n = 0;
+    many[n++] = 0x09;
+    many[n++] = 0x81;   /* U29 201: 100 dense elements */
+    many[n++] = 0x49;
+    many[n++] = 0x01;
+    for (int i = 0; i < 100; i++) {
+        many[n++] = 0x06;
+        many[n++] = 0x05;
+        many[n++] = (uint8_t)('a' + i / 26);
+        many[n++] = (uint8_t)('a' + i % 26);
+    }
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_3, many, n, true, &res), AMF_LIMIT);
+    CHECK_INT(res.error, AMF_ERR_NO_MEMORY);
+    n = 0;
+    many[n++] = 0x0a;
+    many[n++] = 0;
+    many[n++] = 0;
+    many[n++] = 0;
+    many[n++] = 60;
+    for (int i = 0; i < 60; i++) {
+        many[n++] = 0x03;
+        many[n++] = 0;
+        many[n++] = 0;
+        many[n++] = 0x09;
+    }
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_0, many, n, true, &res), AMF_LIMIT);
     CHECK_INT(res.error, AMF_ERR_NO_MEMORY);
     /* no table needed: fine */
     buf = H("05", &len);
@@ -553,7 +584,7 @@ static void no_memory(void)
     ev.kind = AMF_EV_SCALAR;
     ev.type = AMF_TYPE_NULL;
     amf_json_event(&j, &ev);
-    size_t n = 99;
+    n = 99;
     const char *text = amf_json_finish(&j, &n);
     CHECK_UINT(n, 0);
     CHECK_STR(text, "");
