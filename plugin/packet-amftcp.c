@@ -132,6 +132,9 @@ unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 /* Resynchronising after a bad message scans this far for a plausible
  * message start. */
 #define AMFTCP_RESYNC_SCAN_MAX  4096u
+/* The heuristic tries this many payloads of a connection (both directions
+ * together), then leaves it alone. */
+#define AMFTCP_HEUR_MAX_REJECTS 32u
 /* This many messages in a row that fail from their first byte make the
  * first pass look for the direction's framing again. */
 #define AMFTCP_REDETECT_FAILURES 2u
@@ -158,7 +161,8 @@ typedef struct amftcp_flow {
 /* Per connection (wmem_file_scope, via conversation_add_proto_data). */
 typedef struct amftcp_conv {
     amftcp_flow        flow[2]; /* [0]: TCP's flow1 direction, [1]: flow2 */
-    amftcp_flex_state *flex;    /* Flex requests by messageId */
+    amftcp_flex_state *flex;    /* Flex requests by messageId (made on first use) */
+    uint32_t           heur_rejects; /* payloads the heuristic turned down */
     bool               last_to_server; /* direction of the packet being dissected */
 } amftcp_conv;
 
@@ -332,7 +336,6 @@ static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
     amftcp_conv *cd = conversation_get_proto_data(conv, proto_amftcp);
     if (!cd) {
         cd = wmem_new0(wmem_file_scope(), amftcp_conv);
-        cd->flex = amftcp_flex_state_new();
         conversation_add_proto_data(conv, proto_amftcp, cd);
     }
     struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
@@ -521,8 +524,11 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             call->flow->failures = 0;
     }
     const char *flex_label;
-    const char *flex_info = amftcp_flex_dissect(value_tvb, pinfo, sub, value_offset, &flex,
-                                                call->conv->flex, &flex_label);
+    if (flex.count && !call->conv->flex)
+        call->conv->flex = amftcp_flex_state_new();
+    const char *flex_info = flex.count ? amftcp_flex_dissect(value_tvb, pinfo, sub, value_offset,
+                                                             &flex, call->conv->flex, &flex_label)
+                                       : (flex_label = NULL, NULL);
     set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text));
 
     amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
@@ -758,6 +764,12 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
     const guint8 *p = tvb_bytes(tvb, 0, &len);
     if (len == 0)
         return FALSE;
+    /* A connection that has shown no AMF in its first payloads is not tried
+     * again: other traffic then costs one lookup per segment. */
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    amftcp_conv *seen = conversation_get_proto_data(conv, proto_amftcp);
+    if (seen && seen->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+        return FALSE;
     amf_framing found;
     memset(&found, 0, sizeof found);
     uint32_t plen;
@@ -765,8 +777,16 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
                   memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
                   amf_policy_measure(p, len, &plen) != AMF_MALFORMED;
     uint32_t at = 0;
-    if (!policy && !detect_framing(tvb, 0, true, NULL, &found, &at))
+    if (!policy && !detect_framing(tvb, 0, true, NULL, &found, &at)) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            if (!seen) {
+                seen = wmem_new0(wmem_file_scope(), amftcp_conv);
+                conversation_add_proto_data(conv, proto_amftcp, seen);
+            }
+            seen->heur_rejects++;
+        }
         return FALSE;
+    }
 
     unsigned dir;
     amftcp_conv *cd = get_conv(pinfo, &dir);
