@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Instructions tshark executes with amftcp enabled and disabled, counted by
+# valgrind (callgrind): exact and repeatable, where CPU time on a busy
+# machine varies by 10-40% between runs and cannot resolve a 2% target.
+#
+#   bench/count-instructions.sh FILE [MODE...]     # modes: fields plain filter verbose json
+#
+# Prints, per mode, the instructions of the whole run with amftcp enabled
+# and disabled, their ratio, and the shares spent inside amftcp's heuristic
+# and its dissector (inclusive; a claiming heuristic calls the dissector, so
+# they overlap there).  Needs valgrind; about 50 times slower than tshark
+# alone, so use a capture of 5-20 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+file=${1:?usage: bench/count-instructions.sh FILE [MODE...]}
+shift
+modes=("$@")
+[ ${#modes[@]} -gt 0 ] || modes=(plain fields)
+build_dir=${AMFTCP_BUILD_DIR:-build-bench}
+command -v valgrind >/dev/null || { echo "count-instructions: valgrind not found" >&2; exit 1; }
+
+ws_version=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+home=$(mktemp -d "${TMPDIR:-/tmp}/amftcp-count.XXXXXX")
+trap 'rm -rf "$home"' EXIT
+mkdir -p "$home/.local/lib/wireshark/plugins/$ws_version/epan" "$home/.config/wireshark" "$home/in"
+cp "$build_dir/amftcp.so" "$home/.local/lib/wireshark/plugins/$ws_version/epan/amftcp.so"
+cp "$file" "$home/in/"
+capture="$home/in/$(basename "$file")"
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$home"
+    chown -R 65534:65534 "$home"
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+user_env=(env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=C.UTF-8)
+
+count() {   # OUT ARGS... -> total instructions
+    local out=$1
+    shift
+    (cd "$home" && "${as_user[@]}" "${user_env[@]}" valgrind --tool=callgrind -q \
+        --callgrind-out-file="$out" tshark -r "$capture" "$@" >/dev/null 2>&1)
+    sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out"
+}
+
+# (A function may be listed twice, once without its source file: the
+# larger line is the function.)
+inside() {   # OUT FUNCTION -> its instructions, inclusive
+    callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+        awk -v fn="$2" '$0 ~ (":" fn "( |$)") { gsub(/,/, "", $1); if ($1 + 0 > n) n = $1 + 0 }
+                        END { printf "%.0f\n", n }'
+}
+
+printf '%-8s %16s %16s %8s %10s %10s\n' mode enabled disabled ratio heuristic dissector
+for mode in "${modes[@]}"; do
+    case "$mode" in
+    fields) args=(-T fields -e amf.type) ;;
+    plain) args=() ;;
+    filter) args=(-Y 'amf.type == "object"') ;;
+    verbose) args=(-V) ;;
+    json) args=(-T json) ;;
+    *) echo "count-instructions: unknown mode $mode" >&2; exit 2 ;;
+    esac
+    on=$(count "$home/on.out" "${args[@]}")
+    off=$(count "$home/off.out" "${args[@]}" --disable-protocol amftcp)
+    heur=$(inside "$home/on.out" dissect_amftcp_heur)
+    diss=$(inside "$home/on.out" dissect_amftcp)
+    python3 -c "import sys
+on, off, heur, diss = map(int, sys.argv[2:6])
+print(f'{sys.argv[1]:<8} {on:16,} {off:16,} {on/off:8.4f} {heur/on*100:9.2f}% {diss/on*100:9.2f}%')" \
+        "$mode" "$on" "$off" "$heur" "$diss"
+done
