@@ -58,6 +58,7 @@ static expert_field ei_amftcp_too_large = EI_INIT;
 static expert_field ei_amftcp_bad_length = EI_INIT;
 static expert_field ei_amftcp_undetected = EI_INIT;
 static expert_field ei_amftcp_incomplete = EI_INIT;
+static expert_field ei_amftcp_oversized_part = EI_INIT;
 
 static dissector_handle_t amftcp_handle;
 
@@ -156,6 +157,8 @@ typedef struct amftcp_flow {
     uint32_t    pending_need;    /* bytes it needs at least; 0: none pending */
     uint32_t    failures;        /* messages in a row that did not decode from their
                                     first byte: the framing is looked for again */
+    uint32_t    oversized_end;   /* TCP sequence number just past a message over the
+                                    size limit, whose bytes are skipped; 0: none */
 } amftcp_flow;
 
 /* Per connection (wmem_file_scope, via conversation_add_proto_data). */
@@ -173,6 +176,7 @@ typedef struct amftcp_packet {
     bool        policy_allowed; /* policy text may still come in this direction */
     uint32_t    skip;           /* bytes before the first message boundary found in
                                    this payload (a capture or gap that cut a message) */
+    bool        oversized;      /* ... or the rest of a message over the size limit */
 } amftcp_packet;
 
 /* One call of the dissector on a TCP payload (stack; passed to
@@ -182,6 +186,7 @@ typedef struct amftcp_call {
     amftcp_conv   *conv;
     amftcp_flow   *flow;
     const struct tcpinfo *tcp;  /* TCP's data for this payload, or NULL */
+    uint32_t       skipped;     /* bytes of the payload before the tvb the PDUs are in */
     bool           to_server;   /* this direction is the client's */
     unsigned       messages;    /* PDUs shown in this call, for the Info column */
 } amftcp_call;
@@ -401,6 +406,24 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
     pk = wmem_new0(wmem_file_scope(), amftcp_packet);
     pk->policy_allowed = !flow->amf_seen;
 
+    /* Still inside a message over the size limit: its bytes are passed over,
+     * so the stream stays framed without reassembling them. */
+    if (flow->oversized_end && call->tcp) {
+        int32_t left = (int32_t)(flow->oversized_end - call->tcp->seq);
+        uint32_t len = tvb_captured_length(tvb);
+        if (left > 0) {
+            pk->skip = (uint32_t)left < len ? (uint32_t)left : len;
+            pk->oversized = true;
+        }
+        if (left <= 0 || (uint32_t)left <= len)
+            flow->oversized_end = 0;
+        if (pk->skip == len) {
+            pk->framing = flow->framing;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
+            return pk;
+        }
+    }
+
     amf_framing forced = forced_framing();
     if (forced.kind != AMF_FRAME_UNKNOWN) {
         flow->framing = forced;
@@ -591,6 +614,21 @@ static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t le
     return cut;
 }
 
+/* Over the size limit, but followed by what starts like an AMF value: a
+ * real message too large to take, not a broken length. */
+static bool oversized_value_plausible(const amf_framing *f, const amf_frame *fr,
+                                      const guint8 *p, uint32_t len)
+{
+    if (fr->header >= len)
+        return false;
+    amf_config cfg;
+    amf_config_init(&cfg);
+    cfg.max_message = UINT32_MAX;
+    amf_result res;
+    return amf_decode(&cfg, f->version, p + fr->header, len - fr->header, false, &res) ==
+           AMF_NEED_MORE;
+}
+
 static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
     amftcp_call *call = data;
@@ -605,8 +643,21 @@ static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, v
             return can_desegment(pinfo) ? 0 : len;
     }
     amf_frame fr;
-    if (amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr) == AMF_OK)
+    amf_status st = amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr);
+    if (st == AMF_OK)
         return fr.length;
+    if (st == AMF_LIMIT && oversized_value_plausible(&call->pk->framing, &fr, p, len)) {
+        /* A real message, only larger than accepted: the rest of this
+         * payload is its first part, later payloads skip its other bytes. */
+        uint64_t total = call->pk->framing.includes_prefix ? fr.claimed
+                                                           : (uint64_t)fr.claimed + fr.header;
+        if (total <= len)
+            return (guint)total;
+        if (!PINFO_FD_VISITED(pinfo) && call->tcp)
+            call->flow->oversized_end = call->tcp->seq + call->skipped + (uint32_t)offset +
+                                        (uint32_t)total;
+        return len;
+    }
     /* A length that cannot be right: the bytes up to the next plausible
      * message form one bad PDU. */
     uint32_t skip = resync_length(&call->pk->framing, p, len);
@@ -738,9 +789,16 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     call.pk = packet_state(tvb, pinfo, &call);
     uint32_t skip = call.pk->skip;
     if (skip) {
-        dissect_unframed(tvb, pinfo, tree, 0, skip, &ei_amftcp_undetected,
-                         "End of a message whose start was not captured", &call);
+        if (call.pk->oversized)
+            dissect_unframed(tvb, pinfo, tree, 0, skip, &ei_amftcp_oversized_part,
+                             "Part of a message over the size limit, not decoded", &call);
+        else
+            dissect_unframed(tvb, pinfo, tree, 0, skip, &ei_amftcp_undetected,
+                             "End of a message whose start was not captured", &call);
+        if (skip == tvb_captured_length(tvb))
+            return skip;
         tvb = tvb_new_subset_remaining(tvb, skip);
+        call.skipped = skip;
     }
     if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
         tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
@@ -894,6 +952,8 @@ void proto_register_amftcp(void)
             "AMF framing not recognised", EXPFILL } },
         { &ei_amftcp_incomplete, { "amftcp.incomplete", PI_UNDECODED, PI_WARN,
             "Message incomplete: TCP reassembly is off or data is missing", EXPFILL } },
+        { &ei_amftcp_oversized_part, { "amftcp.oversized_part", PI_UNDECODED, PI_NOTE,
+            "Part of a message over the size limit (amftcp.max_message), skipped", EXPFILL } },
         { &ei_amftcp_inflate, { "amftcp.inflate", PI_MALFORMED, PI_ERROR,
             "Compressed payload does not inflate", EXPFILL } },
         { &ei_amftcp_inflate_limit, { "amftcp.inflate_limit", PI_UNDECODED, PI_WARN,
