@@ -855,6 +855,10 @@ static void tree_event(void *user, const amf_event *ev)
         amf_json_event(c->json, ev);
     if (c->flex)
         amf_flex_event(c->flex, ev);
+    /* No tree: only the Info summary and the Flex fields (both read the top
+     * two levels) and the expert infos need the events. */
+    if (!c->root && ev->depth > 2 && ev->kind != AMF_EV_ERROR && ev->kind != AMF_EV_WARNING)
+        return;
     switch (ev->kind) {
     case AMF_EV_SCALAR:       on_scalar(c, ev); break;
     case AMF_EV_BEGIN:        on_begin(c, ev); break;
