@@ -108,6 +108,8 @@ static void lb_put(label *l, const char *s, size_t n)
     size_t room = sizeof l->buf - 1 - l->len;
     if (n > room)
         n = room;
+    if (n == 0)
+        return;                 /* s may be NULL (a name that was not read) */
     memcpy(l->buf + l->len, s, n);
     l->len += n;
     l->buf[l->len] = '\0';
@@ -159,6 +161,8 @@ static void lb_slot(tree_ctx *c, label *l, const amf_event *ev)
 {
     switch (ev->role) {
     case AMF_ROLE_MEMBER:
+        if (!ev->name.ptr)
+            break;              /* the name itself could not be read */
         lb_text(c, l, ev->name, 64);
         lb_put(l, ": ", 2);
         break;

@@ -3,6 +3,7 @@
 by a good message (see sample-captures/gen/malformed.js): expert infos with
 their severity and text, {"$error":...} at the right place in amf.json, and
 decoding going on after every bad message."""
+import os
 import re
 import unittest
 
@@ -191,6 +192,30 @@ class MalformedOnePassTest(T.AmfTestCase):
             self.assertFrameJson(frames[n], [doc])
         bad = sorted(list(ERRORS) + list(WARNINGS) + [TOO_LARGE])
         self.assertEqual([n for n, f in frames.items() if f.amftcp_experts()], bad)
+
+
+class FuzzRegressionCaptureTest(T.AmfTestCase):
+    """Captures the capture fuzzer found (tests/fuzz/regressions/capture):
+    what they must decode to now (the sanitizer suite replays them too)."""
+
+    NAMELESS = os.path.join(T.SOURCE_DIR, "tests", "fuzz", "regressions", "capture",
+                            "nameless-member-error-label.pcap")
+
+    def test_member_name_cut_short(self):
+        # {cmd:"login",user:"alice"}, then an anonymous dynamic object whose
+        # first member name is announced (4 bytes) but not there.
+        frames = T.fields(self.NAMELESS, ["amf.json"], experts=True)
+        self.assertFrameJson(frames[4], [{"cmd": "login", "user": "alice"}])
+        self.assertNoExpert(frames[4])
+        self.assertEqual(frames[5].amftcp_experts(), ["amftcp.malformed"])
+        doc = T.parse_json(frames[5]["amf.json"][0])
+        self.assertEqual(list(doc), ["$error"])
+        self.assertIn("dynamic member name", doc["$error"])
+        # The error item is labelled by its message alone: there is no name.
+        tree = T.run_tshark(["-V", "-Y", "frame.number == 5"], self.NAMELESS)
+        lines = [ln.strip() for ln in tree.splitlines() if "dynamic member name" in ln]
+        self.assertTrue(lines)
+        self.assertTrue(lines[0].startswith("dynamic member name needs 4 bytes"), lines[0])
 
 
 if __name__ == "__main__":
