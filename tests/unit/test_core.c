@@ -31,6 +31,7 @@ static const suite suites[] = {
     { "truncation", run_truncation },
     { "hostile input", test_hostile },
     { "framing", test_frame },
+    { "fuzzing regressions", test_regressions },
 };
 
 int main(int argc, char **argv)

@@ -158,5 +158,6 @@ void test_truncation(const char *vectors_dir);
 void test_hostile(void);
 void test_frame(void);
 void test_json_unit(void);
+void test_regressions(void);
 
 #endif /* TEST_UTIL_H */
