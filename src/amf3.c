@@ -355,8 +355,9 @@ static void begin_container(amf_dec *d, amf_event *ev, const amf_slot *slot,
                             uint32_t start, uint8_t marker, amf_type type, uint32_t index)
 {
     if (!amf_dec_has_sink(d)) {
-        /* Measuring: only what the decoder itself reads back. */
-        ev->offset = start;
+        /* Measuring: only what the decoder itself reads back (the offset as
+           amf_event_from_slot gives it, for errors that name it). */
+        ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : start;
         ev->flags = 0;
         ev->class_name.ptr = NULL;
         ev->class_name.len = 0;

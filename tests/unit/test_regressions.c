@@ -102,8 +102,28 @@ static void dictionary_key_error_json(void)
     decoded_free(&d);
 }
 
+/* amf0/unsupported-offset-avmplus-measure: AVM+ and an object of an
+ * unknown externalizable class: decoding stops at the same offset, the
+ * 0x11 where the value starts, with and without events. */
+static void unsupported_after_avmplus(void)
+{
+    decoded d;
+    size_t len;
+    const uint8_t *buf = H("11 0a 07 07'cmd'", &len);
+    test_context("regression: unknown externalizable class after AVM+");
+    decode_rec(&d, MODE_AMF0, buf, len, true, DEC_EVENTS, NULL);
+    CHECK_INT(d.status, AMF_UNSUPPORTED);
+    CHECK_UINT(d.res.length, 0);
+    amf_result res;
+    CHECK_INT(decode_measure(MODE_AMF0, buf, len, true, NULL, &res), AMF_UNSUPPORTED);
+    CHECK_UINT(res.length, 0);
+    CHECK_STR(res.message, d.res.message);
+    decoded_free(&d);
+}
+
 void test_regressions(void)
 {
+    unsupported_after_avmplus();
     anonymous_dynamic_object();
     need_sealed_names();
     avmplus_reference_target();
