@@ -69,14 +69,14 @@ status=0
 "$build/tests/fuzz/fuzz_$target" "${args[@]}" "${extra[@]}" "$corpus" "$seeds/$target" \
     >"$log" 2>&1 || status=$?
 
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
-[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
-cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+execs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+[ -n "$execs" ] || execs=$(grep -a -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
+cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1 || true)
 echo "run-fuzz: fuzz_$target: ${execs:-?} executions, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l) files, exit $status"
-if [ "$status" -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant broken' "$log"; then
+if [ "$status" -ne 0 ] || grep -aqE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant broken' "$log"; then
     echo "run-fuzz: FINDING, see $log; reproducers:"
     ls -t "$artifacts" | head -20 | sed "s|^|  $artifacts/|"
-    grep -m3 -E 'invariant broken|ERROR: |runtime error:|SUMMARY' "$log" | sed 's/^/  /'
+    grep -a -m3 -E 'invariant broken|ERROR: |runtime error:|SUMMARY' "$log" | sed 's/^/  /'
     exit 1
 fi
 exit 0
