@@ -489,7 +489,7 @@ static void same_result(const amf_result *a, const amf_result *b, const char *wh
 }
 
 /* A copy of buf[0, n) in its own allocation, so a read past n is caught. */
-static uint8_t *exact_copy(const uint8_t *buf, size_t n)
+uint8_t *fz_exact_copy(const uint8_t *buf, size_t n)
 {
     uint8_t *p = malloc(n ? n : 1);
     if (!p)
@@ -503,7 +503,7 @@ static uint8_t *exact_copy(const uint8_t *buf, size_t n)
  * must ask for more, and never for more than the value still lacks. */
 static void check_prefix(fz_kind kind, const uint8_t *data, uint32_t whole, uint32_t k)
 {
-    uint8_t *p = exact_copy(data, k);
+    uint8_t *p = fz_exact_copy(data, k);
     amf_config cfg;
     amf_config_init(&cfg);
     amf_result res;
@@ -547,7 +547,7 @@ void fz_run_value(fz_kind kind, const uint8_t *data, size_t size)
         check_prefix(kind, data, with.length, with.length - 1);
         check_prefix(kind, data, with.length, h % with.length);
         /* The value alone, complete, decodes the same. */
-        uint8_t *p = exact_copy(data, with.length);
+        uint8_t *p = fz_exact_copy(data, with.length);
         amf_result alone;
         amf_config_init(&cfg);
         checked_decode(kind, &cfg, p, with.length, true, 0, &alone);

@@ -78,6 +78,10 @@ void fz_check_event(void *user, const amf_event *ev);
 void fz_check_result(const fz_check *c, const amf_result *res, size_t len, bool complete,
                      bool with_sink);
 
+/* A copy of buf[0, n) in its own allocation (free() it), so that AddressSanitizer
+ * catches a read past n. */
+uint8_t *fz_exact_copy(const uint8_t *buf, size_t n);
+
 /* Run the value checks a value target does on one input: complete and
  * streaming decodes, with and without a sink, prefixes, low limits, a
  * failing allocator. */

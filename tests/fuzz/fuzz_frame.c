@@ -37,16 +37,6 @@ static amf_framing framing_at(unsigned i)
     return f;
 }
 
-static uint8_t *exact_copy(const uint8_t *buf, size_t n)
-{
-    uint8_t *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    if (n)
-        memcpy(p, buf, n);
-    return p;
-}
-
 static void check_frame(const amf_framing *f, const amf_frame *fr, size_t len,
                         uint32_t max_message)
 {
@@ -78,7 +68,7 @@ static void check_frame(const amf_framing *f, const amf_frame *fr, size_t len,
 static amf_status measure_prefix(const amf_framing *f, const uint8_t *data, size_t k,
                                  uint32_t max_message, amf_frame *out)
 {
-    uint8_t *p = exact_copy(data, k);
+    uint8_t *p = fz_exact_copy(data, k);
     amf_status st = amf_frame_measure(f, p, k, max_message, out);
     check_frame(f, out, k, max_message);
     free(p);
