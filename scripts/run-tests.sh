@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every test.  Run scripts/install.sh once first.  On 2 cores about 30 min:
+# Every test.  Run scripts/install.sh once first.  On 2 cores about 20-30 min:
 #
 #   1. the normal build (build/) and its ctest: the core's unit tests, the
 #      dissection tests (tshark on the sample captures), the Debian package
