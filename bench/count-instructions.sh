@@ -21,20 +21,12 @@ modes=("$@")
 build_dir=${AMFTCP_BUILD_DIR:-build-bench}
 command -v valgrind >/dev/null || { echo "count-instructions: valgrind not found" >&2; exit 1; }
 
-ws_version=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-home=$(mktemp -d "${TMPDIR:-/tmp}/amftcp-count.XXXXXX")
-trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/.local/lib/wireshark/plugins/$ws_version/epan" "$home/.config/wireshark" "$home/in"
-cp "$build_dir/amftcp.so" "$home/.local/lib/wireshark/plugins/$ws_version/epan/amftcp.so"
+. bench/tshark-home.sh
+bench_home "$build_dir/amftcp.so" count
+mkdir -p "$home/in"
 cp "$file" "$home/in/"
 capture="$home/in/$(basename "$file")"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chmod 755 "$home"
-    chown -R 65534:65534 "$home"
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-user_env=(env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=C.UTF-8)
+bench_home_ready
 
 count() {   # OUT ARGS... -> total instructions
     local out=$1

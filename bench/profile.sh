@@ -39,18 +39,9 @@ out_dir=$(cd "$out_dir" && pwd)
 gen="$build_dir/bench/gen-capture"
 [ -x "$gen" ] || { echo "profile: build first (cmake --build $build_dir)" >&2; exit 1; }
 
-ws_version=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-home=$(mktemp -d "${TMPDIR:-/tmp}/amftcp-profile.XXXXXX")
-trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/.local/lib/wireshark/plugins/$ws_version/epan" "$home/.config/wireshark"
-cp "$build_dir/amftcp.so" "$home/.local/lib/wireshark/plugins/$ws_version/epan/amftcp.so"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chmod 755 "$home"
-    chown -R 65534:65534 "$home"
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-user_env=(env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=C.UTF-8)
+. bench/tshark-home.sh
+bench_home "$build_dir/amftcp.so" profile
+bench_home_ready
 
 # Functions whose inclusive share is reported.  amftcp's own first, then the
 # Wireshark work that scales with the tree amftcp builds.

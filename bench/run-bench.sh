@@ -126,19 +126,9 @@ report="$out_dir/report-$size.md"
 # Wireshark run as root loads no personal plugins: as root, tshark runs as
 # nobody with a fresh home holding the plugin and an empty configuration,
 # reading the captures in place (they must be readable by nobody).
-ws_version=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-home=$(mktemp -d "${TMPDIR:-/tmp}/amftcp-bench.XXXXXX")
-cleanup() { rm -rf "$home"; }
-trap cleanup EXIT
-mkdir -p "$home/.local/lib/wireshark/plugins/$ws_version/epan" "$home/.config/wireshark"
-cp "$plugin" "$home/.local/lib/wireshark/plugins/$ws_version/epan/amftcp.so"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chmod 755 "$home"
-    chown -R 65534:65534 "$home"
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-user_env=(env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=C.UTF-8)
+. bench/tshark-home.sh
+bench_home "$plugin" bench
+bench_home_ready
 
 ts() { "${as_user[@]}" "${user_env[@]}" tshark "$@"; }
 
