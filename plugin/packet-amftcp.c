@@ -145,9 +145,18 @@ unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 
 /* ---- state ----------------------------------------------------------- */
 
+/* TCP's private flags in tcp_flow_t.static_flags (packet-tcp.c): a SYN or a
+ * SYN-ACK of this direction was seen, so its base_seq is its ISN. */
+#define AMFTCP_TCP_SAW_SYN_OR_SYNACK 0x06u
+
 /* One direction of a connection, as learnt in the first pass. */
 typedef struct amftcp_flow {
     amf_framing framing;     /* kind AMF_FRAME_UNKNOWN until detected */
+    bool        started;     /* its first payload was seen */
+    bool        head_mode;   /* its payloads go into the head (TCP saw it open, the
+                                framing is not known or TCP has not taken over yet) */
+    amftcp_head head;        /* its first bytes, while head_mode and for later passes */
+    bool        head_dead;   /* its first bytes do not show AMF by themselves */
     bool        amf_seen;    /* an AMF message came: no policy text after it */
     /* A bare value or envelope still being reassembled: TCP is asked for one
      * more segment at a time (a smaller request than the whole message
@@ -166,6 +175,7 @@ typedef struct amftcp_conv {
     amftcp_flow        flow[2]; /* [0]: TCP's flow1 direction, [1]: flow2 */
     amftcp_flex_state *flex;    /* Flex requests by messageId (made on first use) */
     uint32_t           heur_rejects; /* payloads the heuristic turned down */
+    bool               rejected;     /* the heuristic gave up on this connection */
     bool               last_to_server; /* direction of the packet being dissected */
 } amftcp_conv;
 
@@ -177,6 +187,8 @@ typedef struct amftcp_packet {
     uint32_t    skip;           /* bytes before the first message boundary found in
                                    this payload (a capture or gap that cut a message) */
     bool        oversized;      /* ... or the rest of a message over the size limit */
+    bool        in_head;        /* the payload (or its start) is in its direction's head */
+    uint32_t    head_offset;    /* in_head: where it starts in the head */
 } amftcp_packet;
 
 /* One call of the dissector on a TCP payload (stack; passed to
@@ -360,6 +372,111 @@ static bool can_desegment(packet_info *pinfo)
     return amftcp_desegment && pinfo->can_desegment;
 }
 
+/* Did TCP see this direction open, and is this payload its first byte? */
+static bool payload_starts_stream(packet_info *pinfo, const struct tcpinfo *tcp)
+{
+    if (!tcp)
+        return false;
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(find_or_create_conversation(pinfo), pinfo);
+    if (!tcpd || !tcpd->fwd || !(tcpd->fwd->static_flags & AMFTCP_TCP_SAW_SYN_OR_SYNACK))
+        return false;
+    /* Relative sequence numbers count from the ISN; absolute ones are it. */
+    return tcp->seq == 1 || tcp->seq == tcpd->fwd->base_seq + 1;
+}
+
+/* Another protocol that carries AMF inside it (HTTP remoting, TLS): a
+ * message found inside such a payload is that protocol's to decode. */
+static bool payload_is_other_protocol(const guint8 *p, uint32_t len)
+{
+    static const char *const http[] = { "GET ", "POST ", "PUT ", "HEAD ", "HTTP/1.", "OPTIONS ",
+                                        "DELETE ", "PATCH ", "CONNECT ", "PRI * HTTP/2" };
+    for (size_t i = 0; i < G_N_ELEMENTS(http); i++) {
+        size_t n = strlen(http[i]);
+        if (len >= n && memcmp(p, http[i], n) == 0)
+            return true;
+    }
+    /* A TLS record: content type 20-23, version 3.x. */
+    return len >= 5 && p[0] >= 0x14 && p[0] <= 0x17 && p[1] == 0x03 && p[2] <= 0x04;
+}
+
+/* The first payload of a direction: when it starts the stream, its bytes
+ * go into the head until the framing is known (amftcp-head.c). */
+static void flow_start(amftcp_flow *flow, packet_info *pinfo, const struct tcpinfo *tcp)
+{
+    if (flow->started)
+        return;
+    flow->started = true;
+    if (forced_framing().kind == AMF_FRAME_UNKNOWN && payload_starts_stream(pinfo, tcp)) {
+        amftcp_head_init(&flow->head, amftcp_pref_max_message);
+        flow->head_mode = true;
+    }
+}
+
+/* First pass: this payload joins its direction's head; once the evidence
+ * tells the framing, the head is cut into messages and TCP takes over at a
+ * boundary.  strict: the heuristic asks (the bytes must show AMF);
+ * otherwise the connection is known to be AMF. */
+static amf_verdict head_step(tvbuff_t *tvb, amftcp_conv *cd, unsigned dir, uint32_t seq,
+                             amftcp_packet *pk, bool strict)
+{
+    amftcp_flow *flow = &cd->flow[dir];
+    amftcp_head *h = &flow->head;
+    uint32_t at = 0;
+    if (amftcp_head_add(h, seq, tvb, &at)) {
+        pk->in_head = true;
+        pk->head_offset = at;
+    }
+    uint32_t frame_start = pk->in_head ? pk->head_offset : amftcp_head_length(h);
+    amf_verdict v = AMF_VERDICT_FRAMED;
+    if (strict && flow->head_dead) {
+        v = AMF_VERDICT_NONE;
+    } else if (flow->framing.kind == AMF_FRAME_UNKNOWN) {
+        amf_framing found;
+        const amf_framing *hint = &cd->flow[dir ^ 1].framing;
+        v = amftcp_head_verdict(h, strict, hint->kind != AMF_FRAME_UNKNOWN ? hint : NULL, &found);
+        if (v == AMF_VERDICT_FRAMED) {
+            flow->framing = found;
+        } else if (v == AMF_VERDICT_NONE && !strict) {
+            amftcp_head_frame(h, NULL, frame_start);
+            amftcp_head_fail(h);
+        }
+    }
+    amftcp_head_frame(h, flow->framing.kind != AMF_FRAME_UNKNOWN ? &flow->framing : NULL,
+                      frame_start);
+    /* A head that can grow no more hands over to TCP where it ends. */
+    if (h->closed && h->live == AMFTCP_HEAD_NOT_LIVE && (!strict || v != AMF_VERDICT_UNDECIDED))
+        amftcp_head_fail(h);
+    if (h->live != AMFTCP_HEAD_NOT_LIVE)
+        flow->head_mode = false;
+    return v;
+}
+
+/* The connection was claimed: a direction still in its head is known to be
+ * AMF now and may tell its framing from the bytes it has. */
+static void head_settle(amftcp_conv *cd, unsigned dir)
+{
+    amftcp_flow *flow = &cd->flow[dir];
+    if (!flow->head_mode || flow->framing.kind != AMF_FRAME_UNKNOWN)
+        return;
+    amf_framing found;
+    const amf_framing *hint = &cd->flow[dir ^ 1].framing;
+    if (amftcp_head_verdict(&flow->head, false, hint->kind != AMF_FRAME_UNKNOWN ? hint : NULL,
+                            &found) == AMF_VERDICT_FRAMED) {
+        flow->framing = found;
+        amftcp_head_frame(&flow->head, &flow->framing, amftcp_head_length(&flow->head));
+    }
+}
+
+static void reject_connection(amftcp_conv *cd)
+{
+    cd->rejected = true;
+    for (unsigned d = 0; d < 2; d++) {
+        if (cd->flow[d].head_mode)
+            amftcp_head_drop(&cd->flow[d].head);
+        cd->flow[d].head_mode = false;
+    }
+}
+
 /* A message boundary inside the payload: at `from`, or further on when a
  * capture or a lost segment cut a message.  The heuristic (strict) looks
  * further on only for 4-byte lengths below 64 KiB, whose two zero bytes make
@@ -405,6 +522,16 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
         return pk;
     pk = wmem_new0(wmem_file_scope(), amftcp_packet);
     pk->policy_allowed = !flow->amf_seen;
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        flow_start(flow, pinfo, call->tcp);
+        if (flow->head_mode && call->tcp) {
+            head_step(tvb, cd, dir, call->tcp->seq, pk, false);
+            pk->framing = flow->framing;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
+            return pk;
+        }
+    }
 
     /* Still inside a message over the size limit: its bytes are passed over,
      * so the stream stays framed without reassembling them. */
@@ -454,13 +581,13 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
 /* One summary per message, " | " between our messages in a frame.  TCP
  * fences what it and earlier calls wrote; a frame-scoped mark tells our own
  * earlier text from TCP's ("[TCP Previous segment not captured]"). */
-static void set_info(packet_info *pinfo, amftcp_call *call, const char *text)
+static void set_info(packet_info *pinfo, amftcp_call *call, const char *text, bool framed)
 {
     bool ours_before = p_get_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY) != NULL;
     if (call->messages++ == 0 && !ours_before) {
         p_add_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY, GUINT_TO_POINTER(1));
         col_clear(pinfo->cinfo, COL_INFO);
-        if (call->pk->framing.kind != AMF_FRAME_UNKNOWN)
+        if (framed && call->pk->framing.kind != AMF_FRAME_UNKNOWN)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%s] %s",
                                 amf_framing_name(&call->pk->framing), text);
         else
@@ -488,7 +615,7 @@ static void dissect_policy(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     bool request = tvb_strneql(tvb, offset, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0;
     proto_item_append_text(ti, ", Flash policy file %s", request ? "request" : "answer");
     proto_tree_add_item(sub, amftcp_hf.policy, tvb, offset, length, ENC_ASCII);
-    set_info(pinfo, call, request ? "Policy file request" : "Policy file answer");
+    set_info(pinfo, call, request ? "Policy file request" : "Policy file answer", false);
 
     amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
     tap->to_server = call->to_server;
@@ -552,7 +679,7 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     const char *flex_info = flex.count ? amftcp_flex_dissect(value_tvb, pinfo, sub, value_offset,
                                                              &flex, call->conv->flex, &flex_label)
                                        : (flex_label = NULL, NULL);
-    set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text));
+    set_info(pinfo, call, flex_info ? flex_info : wmem_strbuf_get_str(summary.text), true);
 
     amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
     tap->to_server = call->to_server;
@@ -580,7 +707,7 @@ static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_item_append_text(ti, ", %u bytes not decoded", length);
     proto_tree_add_item(sub, amftcp_hf.undetected, tvb, offset, length, ENC_NA);
     proto_tree_add_expert_format(sub, pinfo, ei, tvb, offset, length, "%s", why);
-    set_info(pinfo, call, why);
+    set_info(pinfo, call, why, true);
 }
 
 /* ---- length-prefixed framings: tcp_dissect_pdus ----------------------- */
@@ -778,6 +905,100 @@ static int dissect_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, a
     return total;
 }
 
+/* ---- the head: messages sent before TCP took over ---------------------- */
+
+/* Bytes of a message that ends in a later segment (TCP would say "segment of
+ * a reassembled PDU"). */
+static void dissect_continued(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset,
+                              uint32_t length, amftcp_call *call)
+{
+    proto_tree *sub;
+    proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
+    proto_item_append_text(ti, ", %u bytes of a message that ends in a later segment", length);
+    proto_tree_add_item(sub, amftcp_hf.undetected, tvb, offset, length, ENC_NA);
+    set_info(pinfo, call, "AMF message, continued in a later segment", true);
+}
+
+static void dissect_head_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset,
+                               const amftcp_head_entry *e, amftcp_call *call)
+{
+    uint32_t length = e->end - e->start;
+    switch (e->kind) {
+    case AMFTCP_HEAD_MESSAGE:
+        dissect_message(tvb, pinfo, tree, offset, length, e->header, call);
+        break;
+    case AMFTCP_HEAD_POLICY:
+        dissect_policy(tvb, pinfo, tree, offset, length, call);
+        break;
+    case AMFTCP_HEAD_BAD_LENGTH: {
+        amf_frame fr;
+        amf_status st = amf_frame_measure(&call->flow->framing, tvb_get_ptr(tvb, offset, length),
+                                          length, amftcp_pref_max_message, &fr);
+        dissect_unframed(tvb, pinfo, tree, offset, length,
+                         st == AMF_LIMIT ? &ei_amftcp_too_large : &ei_amftcp_bad_length,
+                         fr.message[0] ? fr.message : "message length cannot be right", call);
+        break;
+    }
+    default:
+        dissect_unframed(tvb, pinfo, tree, offset, length, &ei_amftcp_undetected,
+                         "AMF framing of this direction not recognised", call);
+        break;
+    }
+}
+
+/* The part of this payload that lies in its direction's head: the messages
+ * that end in it, decoded from the head's bytes when they began in an
+ * earlier segment (in a tab of their own).  Returns its length. */
+static uint32_t dissect_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, amftcp_call *call)
+{
+    const amftcp_head *h = &call->flow->head;
+    uint32_t start = call->pk->head_offset;
+    uint32_t end = start + tvb_captured_length(tvb);
+    if (h->live < end)
+        end = h->live > start ? h->live : start;
+    unsigned n;
+    const amftcp_head_entry *e = amftcp_head_entries(h, &n);
+    /* The first entry that ends after this payload starts. */
+    unsigned lo = 0, hi = n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (e[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t shown = start;
+    for (unsigned i = lo; i < n && e[i].start < end; i++) {
+        uint32_t from = e[i].start > start ? e[i].start : start;
+        if (e[i].end > end) {
+            dissect_continued(tvb, pinfo, tree, from - start, end - from, call);
+            shown = end;
+            break;
+        }
+        if (e[i].start >= start) {
+            dissect_head_entry(tvb, pinfo, tree, e[i].start - start, &e[i], call);
+        } else {
+            uint32_t length = e[i].end - e[i].start;
+            tvbuff_t *whole = tvb_new_child_real_data(tvb, amftcp_head_bytes(h) + e[i].start,
+                                                      length, length);
+            add_new_data_source(pinfo, whole, "Reassembled AMF");
+            dissect_head_entry(whole, pinfo, tree, 0, &e[i], call);
+        }
+        shown = e[i].end;
+    }
+    if (shown < end) {
+        if (call->flow->framing.kind == AMF_FRAME_UNKNOWN)
+            dissect_unframed(tvb, pinfo, tree, shown - start, end - shown, &ei_amftcp_undetected,
+                             h->live == AMFTCP_HEAD_NOT_LIVE && !PINFO_FD_VISITED(pinfo)
+                                 ? "AMF framing of this direction not determined yet"
+                                 : "AMF framing of this direction not recognised",
+                             call);
+        else
+            dissect_continued(tvb, pinfo, tree, shown - start, end - shown, call);
+    }
+    return end - start;
+}
+
 /* ---- entry points ----------------------------------------------------- */
 
 static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -787,6 +1008,18 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     memset(&call, 0, sizeof call);
     call.tcp = data;
     call.pk = packet_state(tvb, pinfo, &call);
+    uint32_t payload = tvb_captured_length(tvb);
+    if (call.pk->in_head) {
+        /* Later passes know the framing the first pass found after this
+         * payload. */
+        if (call.pk->framing.kind == AMF_FRAME_UNKNOWN)
+            call.pk->framing = call.flow->framing;
+        uint32_t head = dissect_head(tvb, pinfo, tree, &call);
+        if (head >= payload)
+            return payload;
+        tvb = tvb_new_subset_remaining(tvb, head);
+        call.skipped = head;
+    }
     uint32_t skip = call.pk->skip;
     if (skip) {
         if (call.pk->oversized)
@@ -796,9 +1029,9 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
             dissect_unframed(tvb, pinfo, tree, 0, skip, &ei_amftcp_undetected,
                              "End of a message whose start was not captured", &call);
         if (skip == tvb_captured_length(tvb))
-            return skip;
+            return payload;
         tvb = tvb_new_subset_remaining(tvb, skip);
-        call.skipped = skip;
+        call.skipped += skip;
     }
     if (call.pk->framing.kind == AMF_FRAME_LENGTH) {
         tcp_dissect_pdus(tvb, pinfo, tree, amftcp_desegment, call.pk->framing.prefix,
@@ -807,17 +1040,23 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         dissect_stream(tvb, pinfo, tree, &call);
     }
     /* Desegmentation offsets are TCP's, counted from the whole payload. */
-    if (skip && pinfo->desegment_len)
-        pinfo->desegment_offset += skip;
-    return tvb_captured_length(tvb) + skip;
+    if (call.skipped && pinfo->desegment_len)
+        pinfo->desegment_offset += call.skipped;
+    return payload;
 }
 
-/* Claim a connection only on convincing bytes: a policy-file request, or a
- * framing whose first message decodes exactly and plausibly. */
+/* Claim a connection only on convincing bytes.  When TCP saw it open, the
+ * evidence of each direction's first segments adds up in its head until it
+ * convinces, and the claim covers the connection from its first byte (later
+ * passes decode the head).  A connection whose start was not captured is
+ * claimed from the first payload that holds a convincing message boundary,
+ * and from that frame on. */
 static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     uint32_t len;
-    if (!amftcp_pref_heuristic)
+    /* Later passes repeat the first pass's answers: a claim made there is
+     * the conversation's dissector now. */
+    if (!amftcp_pref_heuristic || PINFO_FD_VISITED(pinfo))
         return FALSE;
     const guint8 *p = tvb_bytes(tvb, 0, &len);
     if (len == 0)
@@ -826,30 +1065,56 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
      * again: other traffic then costs one lookup per segment. */
     conversation_t *conv = find_or_create_conversation(pinfo);
     amftcp_conv *seen = conversation_get_proto_data(conv, proto_amftcp);
-    if (seen && seen->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+    if (seen && (seen->rejected || seen->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS))
         return FALSE;
-    amf_framing found;
-    memset(&found, 0, sizeof found);
-    uint32_t plen;
+    unsigned dir;
+    amftcp_conv *cd = get_conv(pinfo, &dir);
+    amftcp_flow *flow = &cd->flow[dir];
+    const struct tcpinfo *tcp = data;
+    flow_start(flow, pinfo, tcp);
     bool policy = len >= strlen(AMF_POLICY_REQUEST) &&
                   memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
-                  amf_policy_measure(p, len, &plen) != AMF_MALFORMED;
-    uint32_t at = 0;
-    if (!policy && !detect_framing(tvb, 0, true, NULL, &found, &at)) {
-        if (!PINFO_FD_VISITED(pinfo)) {
-            if (!seen) {
-                seen = wmem_new0(wmem_file_scope(), amftcp_conv);
-                conversation_add_proto_data(conv, proto_amftcp, seen);
-            }
-            seen->heur_rejects++;
+                  amf_policy_measure(p, len, &(uint32_t){0}) != AMF_MALFORMED;
+
+    if (flow->head_mode && tcp) {
+        amftcp_packet *pk = wmem_new0(wmem_file_scope(), amftcp_packet);
+        pk->policy_allowed = !flow->amf_seen;
+        amf_verdict v = head_step(tvb, cd, dir, tcp->seq, pk, true);
+        pk->framing = flow->framing;
+        /* Later passes find this payload's place in the head, claimed or
+         * not yet. */
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
+        if (v == AMF_VERDICT_FRAMED || policy) {
+            head_settle(cd, dir ^ 1);
+            conversation_set_dissector(conv, amftcp_handle);
+            dissect_amftcp(tvb, pinfo, tree, data);
+            return TRUE;
         }
+        if (v == AMF_VERDICT_NONE) {
+            /* Not AMF by itself; its bytes are kept while the other
+             * direction may still claim the connection. */
+            flow->head_dead = true;
+            if (cd->flow[dir ^ 1].head_dead)
+                reject_connection(cd);
+        }
+        if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+            reject_connection(cd);
         return FALSE;
     }
 
-    unsigned dir;
-    amftcp_conv *cd = get_conv(pinfo, &dir);
-    if (!policy && cd->flow[dir].framing.kind == AMF_FRAME_UNKNOWN) {
-        cd->flow[dir].framing = found;
+    /* The start of this direction was not captured (or its head gave up):
+     * a message boundary in this payload, at its start or further on. */
+    amf_framing found;
+    memset(&found, 0, sizeof found);
+    uint32_t at = 0;
+    if (!policy && (flow->head_dead || !detect_framing(tvb, 0, true, NULL, &found, &at) ||
+                    (at && payload_is_other_protocol(p, len)))) {
+        if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+            reject_connection(cd);
+        return FALSE;
+    }
+    if (!policy && flow->framing.kind == AMF_FRAME_UNKNOWN) {
+        flow->framing = found;
         if (at && !p_get_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num)) {
             amftcp_packet *pk = wmem_new0(wmem_file_scope(), amftcp_packet);
             pk->framing = found;
@@ -860,8 +1125,7 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
     }
     /* From this frame on: earlier frames stay what the first pass made of
      * them, so later passes (tshark -2, the GUI) show the same. */
-    conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num,
-                                                 amftcp_handle);
+    conversation_set_dissector_from_frame_number(conv, pinfo->num, amftcp_handle);
     dissect_amftcp(tvb, pinfo, tree, data);
     return TRUE;
 }

@@ -141,4 +141,63 @@ tvbuff_t *amftcp_inflate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ui
 bool amftcp_detect_compressed(tvbuff_t *tvb, uint32_t offset, bool strict, const amf_framing *hint,
                               amf_framing *out);
 
+/* The head of a stream direction (amftcp-head.c). */
+#include "amf_evidence.h"
+
+/* Bytes of a direction kept at most while its framing is not known: a
+ * first message larger than this is decoded from where TCP takes over. */
+#define AMFTCP_HEAD_MAX      (1024u * 1024)
+#define AMFTCP_HEAD_NOT_LIVE UINT32_MAX
+
+typedef enum {
+    AMFTCP_HEAD_MESSAGE,     /* a message: header (length prefix) and value */
+    AMFTCP_HEAD_POLICY,      /* policy-file text */
+    AMFTCP_HEAD_BAD_LENGTH,  /* a length prefix that cannot be right, to the segment's end */
+    AMFTCP_HEAD_UNFRAMED     /* bytes no framing fits */
+} amftcp_head_kind;
+
+typedef struct amftcp_head_entry {
+    amftcp_head_kind kind;
+    uint32_t start, end;     /* offsets in the head */
+    uint32_t header;         /* MESSAGE: bytes before the value */
+} amftcp_head_entry;
+
+/* One direction's head (inside the connection's state, wmem_file_scope;
+ * filled in the first pass, read in every pass). */
+typedef struct amftcp_head {
+    wmem_array_t *bytes;     /* the direction's payload from its first byte; NULL: dropped */
+    wmem_array_t *entries;   /* amftcp_head_entry, in order, once the framing is known */
+    uint32_t      base_seq;  /* TCP sequence number of the first byte */
+    bool          started;   /* base_seq is set */
+    bool          closed;    /* no byte is added any more (a gap, the limit, TCP took over) */
+    bool          amf_seen;  /* an AMF message was cut: no policy text after it */
+    bool          evidence_ready; /* evidence started (after any policy text) */
+    uint32_t      segments;  /* segments appended */
+    uint32_t      walked;    /* entries cover the head up to here */
+    uint32_t      live;      /* offset where TCP reassembly takes over, or AMFTCP_HEAD_NOT_LIVE */
+    uint32_t      max_message;
+    amf_evidence  evidence;
+} amftcp_head;
+
+void amftcp_head_init(amftcp_head *h, uint32_t max_message);
+/* First pass: append a payload whose first byte has TCP sequence number seq;
+ * *offset: where it starts in the head.  false when it does not continue
+ * the head (a gap), or the head is closed. */
+bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offset);
+/* The framing the head's evidence shows (see amf_evidence_verdict). */
+amf_verdict amftcp_head_verdict(amftcp_head *h, bool strict, const amf_framing *hint,
+                                amf_framing *out);
+/* The framing is f (NULL: not known yet, only policy text is cut): cut the
+ * head into messages, and say where TCP takes
+ * over (live) if a boundary lies at or after frame_start, the offset of the
+ * segment being dissected (the head's length when none is). */
+void amftcp_head_frame(amftcp_head *h, const amf_framing *f, uint32_t frame_start);
+/* No framing fits: the rest of the head is one unframed entry. */
+void amftcp_head_fail(amftcp_head *h);
+/* Free the bytes of a head that will never be decoded. */
+void amftcp_head_drop(amftcp_head *h);
+const guint8 *amftcp_head_bytes(const amftcp_head *h);
+uint32_t amftcp_head_length(const amftcp_head *h);
+const amftcp_head_entry *amftcp_head_entries(const amftcp_head *h, unsigned *count);
+
 #endif /* PACKET_AMFTCP_H */

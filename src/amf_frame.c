@@ -295,8 +295,11 @@ static bool top_plausible(amf_type t)
     }
 }
 
-static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, size_t len,
-                          bool complete, bool strict, uint32_t *consumed, uint32_t *opaque)
+/* strict: text and class names as people write them; strict_top: and a
+ * container or text at the top. */
+static bool run_plausible_top(bool packet, amf_version version, const uint8_t *buf, size_t len,
+                              bool complete, bool strict, bool strict_top, uint32_t *consumed,
+                              uint32_t *opaque)
 {
     plausible_check c = { .ok = true, .stop = false, .top = 0, .opaque = 0, .parts = 0,
                           .strict = strict };
@@ -315,7 +318,7 @@ static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, 
         *opaque = c.opaque;
     if (!c.ok)
         return false;
-    if (strict && !packet && !top_plausible(c.top))
+    if (strict_top && !packet && !top_plausible(c.top))
         return false;
     /* An envelope with neither headers nor messages: six zero bytes. */
     if (strict && packet && c.parts == 0)
@@ -332,6 +335,18 @@ static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, 
         return true;
     }
     return false;
+}
+
+static bool run_plausible(bool packet, amf_version version, const uint8_t *buf, size_t len,
+                          bool complete, bool strict, uint32_t *consumed, uint32_t *opaque)
+{
+    return run_plausible_top(packet, version, buf, len, complete, strict, strict, consumed, opaque);
+}
+
+bool amf_value_evidence(bool packet, amf_version version, const uint8_t *buf, size_t len,
+                        bool complete, uint32_t *consumed, uint32_t *opaque)
+{
+    return run_plausible_top(packet, version, buf, len, complete, true, false, consumed, opaque);
 }
 
 bool amf_value_plausible(amf_version version, const uint8_t *buf, size_t len, bool complete,

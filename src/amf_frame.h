@@ -82,4 +82,11 @@ amf_confidence amf_frame_detect(const uint8_t *buf, size_t len, uint32_t max_mes
 bool amf_value_plausible(amf_version version, const uint8_t *buf, size_t len, bool complete,
                          bool strict, uint32_t *consumed);
 
+/* Like amf_value_plausible with strict text and names, but any type at the
+ * top (a scalar is weak evidence, not none); packet: an envelope.  opaque:
+ * bytes any data would fill (numbers, vector items, ByteArray bytes), which
+ * are no evidence of AMF. */
+bool amf_value_evidence(bool packet, amf_version version, const uint8_t *buf, size_t len,
+                        bool complete, uint32_t *consumed, uint32_t *opaque);
+
 #endif /* AMF_FRAME_H */

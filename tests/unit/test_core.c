@@ -31,6 +31,7 @@ static const suite suites[] = {
     { "truncation", run_truncation },
     { "hostile input", test_hostile },
     { "framing", test_frame },
+    { "framing evidence", test_evidence },
     { "fuzzing regressions", test_regressions },
 };
 

@@ -157,6 +157,7 @@ void test_spans(void);
 void test_truncation(const char *vectors_dir);
 void test_hostile(void);
 void test_frame(void);
+void test_evidence(void);
 void test_json_unit(void);
 void test_regressions(void);
 
