@@ -113,6 +113,12 @@ amf_verdict amftcp_head_verdict(amftcp_head *h, bool strict, const amf_framing *
                                 hint, final, out);
 }
 
+bool amftcp_head_promising(const amftcp_head *h)
+{
+    return h->bytes && h->evidence_ready &&
+           amf_evidence_promising(&h->evidence, amftcp_head_length(h));
+}
+
 static void add_entry(amftcp_head *h, amftcp_head_kind kind, uint32_t start, uint32_t end,
                       uint32_t header)
 {

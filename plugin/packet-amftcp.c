@@ -1097,9 +1097,15 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
             if (cd->flow[dir ^ 1].head_dead)
                 reject_connection(cd);
         }
-        if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+        if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS) {
             reject_connection(cd);
-        return FALSE;
+            return FALSE;
+        }
+        /* Every byte so far is AMF, just not convincingly yet: the payload
+         * is held, showing nothing, so that no other heuristic takes it and
+         * asks TCP for bytes of the messages after it.  Later passes give
+         * it to whoever wants it unless the connection was claimed. */
+        return v == AMF_VERDICT_UNDECIDED && !flow->head_dead && amftcp_head_promising(&flow->head);
     }
 
     /* The start of this direction was not captured (or its head gave up):
@@ -1107,8 +1113,13 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
     amf_framing found;
     memset(&found, 0, sizeof found);
     uint32_t at = 0;
-    if (!policy && (flow->head_dead || !detect_framing(tvb, 0, true, NULL, &found, &at) ||
-                    (at && payload_is_other_protocol(p, len)))) {
+    if (payload_is_other_protocol(p, len)) {
+        /* Its bodies may hold AMF (HTTP remoting): that is for the other
+         * protocol's dissector to hand over. */
+        reject_connection(cd);
+        return FALSE;
+    }
+    if (!policy && (flow->head_dead || !detect_framing(tvb, 0, true, NULL, &found, &at))) {
         if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
             reject_connection(cd);
         return FALSE;

@@ -251,6 +251,19 @@ static bool convincing(const amf_candidate *c, uint32_t len)
     return c->aligned >= 1 && c->pos == len;
 }
 
+bool amf_evidence_promising(const amf_evidence *e, size_t len)
+{
+    for (unsigned i = 0; i < AMF_EVIDENCE_CANDIDATES; i++) {
+        const amf_candidate *c = &e->cand[i];
+        if (!strict_alive(c) || c->good == 0)
+            continue;
+        if (c->framing.kind == AMF_FRAME_LENGTH ? c->aligned >= 1
+                                                 : c->pos == len && c->best >= AMF_EVIDENCE_ONE_STRUCTURE)
+            return true;
+    }
+    return false;
+}
+
 /* Known to be AMF: how well a candidate that framed messages (decoding or
  * not) fits.  A length prefix that keeps ending messages where segments end
  * is the strongest sign of its framing, whatever the values hold; values

@@ -75,6 +75,11 @@ bool amf_evidence_segment_end(const amf_evidence *e, uint32_t offset);
 /* The first segment end after offset, or 0 if none is remembered. */
 uint32_t amf_evidence_next_segment_end(const amf_evidence *e, uint32_t offset);
 
+/* Not convincing yet, but every byte so far framed as AMF that decodes:
+ * whole length-prefixed messages ending where segments end, or bare values
+ * with some structure ending with the bytes. */
+bool amf_evidence_promising(const amf_evidence *e, size_t len);
+
 /* What the evidence over buf[0, len) says.  strict: it must convince on its
  * own that this is AMF (the heuristic); otherwise the stream is known to be
  * AMF and only the framing is asked.  hint (may be NULL): the other
