@@ -5,11 +5,17 @@
  * policy-file measure and the plausibility test, and checks what each says:
  * lengths inside what they may claim, a shorter prefix of a measured message
  * asking for more and never for more than the message still lacks, strict
- * detection implying lenient detection.
+ * detection implying lenient detection.  Then the input is cut into up to
+ * eight segments and fed to the framing evidence (amf_evidence.h), each
+ * time in an allocation of its exact length: candidates stay inside the
+ * bytes, verdicts are one of the three, and a framed verdict names a
+ * framing that measures the stream's first message.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "fuzz_check.h"
+
+#include "amf_evidence.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +182,39 @@ static void policy_and_plausible(const uint8_t *data, size_t size)
     }
 }
 
+static void evidence(const uint8_t *data, size_t size, uint32_t max_message, uint32_t h)
+{
+    amf_evidence e;
+    amf_evidence_init(&e, 0, max_message);
+    size_t len = 0;
+    for (int seg = 0; seg < 8 && len < size; seg++) {
+        size_t step = seg == 7 ? size - len : 1 + (h >> (seg * 4)) % 16 * (size / 16 + 1);
+        len = size - len < step ? size : len + step;
+        uint8_t *p = fz_exact_copy(data, len);
+        amf_evidence_add_segment(&e, p, len);
+        for (unsigned i = 0; i < AMF_EVIDENCE_CANDIDATES; i++)
+            FZ_REQUIRE(e.cand[i].dead || e.cand[i].pos <= len + (uint32_t)e.cand[i].resync * len,
+                       "candidate %s at %u past the %zu bytes",
+                       amf_framing_name(&e.cand[i].framing), e.cand[i].pos, len);
+        for (int strict = 0; strict < 2; strict++) {
+            amf_framing f;
+            memset(&f, 0, sizeof f);
+            amf_verdict v = amf_evidence_verdict(&e, p, len, strict, NULL, seg == 7, &f);
+            FZ_REQUIRE(v == AMF_VERDICT_UNDECIDED || v == AMF_VERDICT_FRAMED ||
+                       v == AMF_VERDICT_NONE, "verdict %d", (int)v);
+            if (v != AMF_VERDICT_FRAMED)
+                continue;
+            amf_frame fr;
+            amf_status st = amf_frame_measure(&f, p, len, max_message, &fr);
+            check_frame(&f, &fr, len, max_message);
+            FZ_REQUIRE(strcmp(amf_framing_name(&f), "unknown") != 0, "framed as unknown");
+            (void)st;
+        }
+        (void)amf_evidence_promising(&e, len);
+        free(p);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint32_t h = fz_hash(data, size);
@@ -184,5 +223,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     measure_all(data, size, max_message, h);
     detect_all(data, size, max_message, h);
     policy_and_plausible(data, size);
+    evidence(data, size, max_message, h);
     return 0;
 }
