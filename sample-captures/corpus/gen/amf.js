@@ -4,7 +4,7 @@
 // two framings, the server speaking first), over real loopback sockets.
 //
 //   node amf.js NAME         run scenario NAME (under ../../gen/capture.sh)
-//   node amf.js --list       NAME PORT per line
+//   node amf.js --list       NAME PORT FILE per line
 //   node amf.js --manifest   the manifest entries of every scenario (JSON)
 //
 // Every scenario is one connection to 127.0.0.1:PORT. A step is one write
@@ -156,9 +156,9 @@ S.push({
 });
 
 // onebyte-u32-amf3: u32be + AMF3, every byte its own write and segment
-// (both directions).
+// (both directions). Stored gzip-compressed (22 KB as plain pcap).
 S.push({
-  name: 'onebyte-u32-amf3', port: 20305, client: 'u32be+amf3', server: 'u32be+amf3',
+  name: 'onebyte-u32-amf3', port: 20305, client: 'u32be+amf3', server: 'u32be+amf3', gzip: true,
   steps: [
     { dir: 'C', bytes: 1, msgs: [v3('hello')] },
     { dir: 'C', bytes: 1, msgs: [v3({ cmd: 'login', user: 'ann', token: 'abc123' })] },
@@ -271,12 +271,14 @@ function plan(sc) {
   return { dirs, writes };
 }
 
+const file = (sc) => `${sc.name}.pcap${sc.gzip ? '.gz' : ''}`;
+
 function manifest() {
   return S.map((sc) => {
     const { dirs } = plan(sc);
     const dir = (d) => ({ framing: d.framing, messages: d.ends.length, ends: d.ends });
     const e = {
-      capture: `${sc.name}.pcap`, kind: 'amf', port: sc.port, generator: 'gen/amf.js',
+      capture: file(sc), kind: 'amf', port: sc.port, generator: 'gen/amf.js',
       first: sc.steps[0].dir === 'C' ? 'client' : 'server',
       client: dir(dirs.C), server: dir(dirs.S),
     };
@@ -305,7 +307,7 @@ function main() {
   verify();
   const arg = process.argv[2];
   if (arg === '--manifest') { process.stdout.write(JSON.stringify(manifest(), null, 1) + '\n'); return; }
-  if (arg === '--list') { for (const sc of S) console.log(sc.name, sc.port); return; }
+  if (arg === '--list') { for (const sc of S) console.log(sc.name, sc.port, file(sc)); return; }
   const sc = S.find((x) => x.name === arg);
   if (!sc) throw new Error(`unknown scenario ${arg}`);
   run(sc).catch((e) => { console.error(e); process.exit(1); });

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Captures the AMF half of the recall corpus (gen/amf.js, one connection per
-# scenario, each on its own port) into ../NAME.pcap, gzips the larger ones,
-# and writes the AMF entries of ../manifest.json (the non-AMF entries there
-# are kept). Needs root (dumpcap) and `npm ci` in
-# sample-captures/. Usage: gen/make-amf.sh [name...]
+# scenario, each on its own port) into ../NAME.pcap (gzipped where amf.js
+# says .pcap.gz) and writes the AMF entries of ../manifest.json (its non-AMF
+# entries are kept). Needs root (dumpcap) and `npm ci` in sample-captures/.
+# Usage: gen/make-amf.sh [name...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(dirname "$here")
@@ -27,6 +27,6 @@ for name in "${names[@]}"; do
     rm -f "$out/$name.pcap" "$out/$name.pcap.gz"
     "$capture" "$out/$name.pcap" "tcp port $port" node amf.js "$name" >"${TMPDIR:-/tmp}/corpus-$name.log"
     tail -n 1 "${TMPDIR:-/tmp}/corpus-$name.log"
-    # Anything over 8 KB is stored gzip-compressed (Wireshark reads it).
-    if [ "$(stat -c %s "$out/$name.pcap")" -gt 8192 ]; then gzip -9 -n "$out/$name.pcap"; fi
+    file=$(node amf.js --list | awk -v n="$name" '$1 == n {print $3}')
+    if [ "$file" = "$name.pcap.gz" ]; then gzip -9 -n "$out/$name.pcap"; fi
 done
