@@ -7,8 +7,9 @@ Prints Markdown tables:
   - AMF captures: per direction the messages sent (manifest) and the
     messages decoded (an amftcp message item whose decoding did not stop:
     no error expert info from amftcp, no "$error" in its amf.json), and
-    whether the first message sent is among them ("from first"); with -2
-    and in one pass, under default preferences.
+    whether the first message sent is among them ("from first"; n/a when
+    the first message is a malformed one); with -2 and in one pass, under
+    default preferences.
   - non-AMF captures: frames in which amftcp appears (claimed).
   - with --malformed: the malformed-first captures under Decode As
     (-d tcp.port==N,amftcp) and under the port preference
@@ -183,7 +184,7 @@ def bad_report(entry, dis):
     res = messages(entry, dis)[bad["direction"]]
     i = bad["message"] - 1
     item = res[i].item
-    shown, severity = False, "-"
+    shown, severity = False, "no message item"
     if item is not None:
         for names, sev, _ in item.experts:
             if bad["expert"] in names:
@@ -224,13 +225,17 @@ def amf_table(entries, passes):
             first_side = e["first"]
             (nc, fc), (ns, fs) = decoded(res["client"]), decoded(res["server"])
             first = fc if first_side == "client" else fs
-            row += ["%d / %d" % (nc, ns), yn(first)]
             total["dec%s" % p] += nc + ns
+            if "bad" in e:          # the first message is the bad one
+                row += ["%d / %d" % (nc, ns), "n/a (bad first)"]
+                continue
+            row += ["%d / %d" % (nc, ns), yn(first)]
             total["first%s" % p] += first
         rows.append(row)
+    good_first = sum(1 for e in entries if "bad" not in e)
     foot = ["all %d" % len(entries), "", "%d" % total["sent"]]
     for p in passes:
-        foot += ["%d" % total["dec%s" % p], "%d of %d" % (total["first%s" % p], len(entries))]
+        foot += ["%d" % total["dec%s" % p], "%d of %d" % (total["first%s" % p], good_first)]
     rows.append(foot)
     return rows
 
