@@ -17,9 +17,12 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 sleep 0.5
-"$@"
+status=0
+"$@" || status=$?
 sleep 0.5
 kill -INT "$pid"
 wait "$pid" || true
+# A failed scenario stops the capture too, and writes nothing.
+[ "$status" -eq 0 ] || { echo "capture.sh: $1 failed ($status)" >&2; exit "$status"; }
 editcap -F pcap "$tmp/cap.pcapng" "$out"
 echo "wrote $out: $(capinfos -c -M "$out" | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}') packets"

@@ -16,6 +16,7 @@ import base64
 import collections
 import datetime
 import functools
+import gzip
 import json
 import math
 import os
@@ -174,11 +175,14 @@ Segment = collections.namedtuple("Segment", "frame src dst sport dport seq flags
 @functools.lru_cache(maxsize=None)
 def read_pcap(pcap):
     """Every TCP segment of a classic pcap file (Ethernet, Linux cooked or
-    loopback link layer; IPv4 or IPv6), as Segments numbered like tshark's
-    frames.  Non-TCP frames are skipped (their numbers are used up)."""
+    loopback link layer; IPv4 or IPv6; gzip-compressed or not), as Segments
+    numbered like tshark's frames.  Non-TCP frames are skipped (their
+    numbers are used up)."""
     path = pcap if os.path.sep in pcap else capture(pcap)
     with open(path, "rb") as fh:
         data = fh.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
     magic = data[:4]
     if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
         endian = "<"
