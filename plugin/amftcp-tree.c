@@ -767,7 +767,12 @@ static void on_error(tree_ctx *c, const amf_event *ev)
     (void)pi;
     if (c->top_item)
         proto_item_append_text(c->top_item, " [decoding stopped: %s]", amf_error_name(ev->error));
-    if (c->summary)
+    /* A message that fails at its very first value says what it started
+     * as. */
+    if (c->summary && wmem_strbuf_get_len(c->summary->text) == 0)
+        wmem_strbuf_append_printf(c->summary->text, "[%s] %s", amf_error_name(ev->error),
+                                  ev->message);
+    else if (c->summary)
         wmem_strbuf_append_printf(c->summary->text, " [%s]", amf_error_name(ev->error));
     close_entry(c, ev, ev->offset + ev->length);
 }

@@ -18,10 +18,19 @@
 /* Length-prefixed messages must also have ended where segments ended this
  * often: a sender writes a message at a time. */
 #define AMF_EVIDENCE_ALIGNED        2u
-/* A stream known to be AMF whose first messages framed but did not decode
- * waits this many segments for a message that decodes before taking the
- * best framing there is. */
-#define AMF_EVIDENCE_PATIENCE       4u
+
+static bool same_framing(const amf_framing *a, const amf_framing *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == AMF_FRAME_PACKET)
+        return true;
+    if (a->version != b->version)
+        return false;
+    return a->kind != AMF_FRAME_LENGTH ||
+           (a->prefix == b->prefix && a->little_endian == b->little_endian &&
+            a->includes_prefix == b->includes_prefix);
+}
 
 void amf_evidence_init(amf_evidence *e, uint32_t start, uint32_t max_message)
 {
@@ -147,6 +156,14 @@ static void walk_length(amf_evidence *e, amf_candidate *c, const uint8_t *buf, u
         bool good = amf_value_evidence(false, c->framing.version, buf + c->pos + fr.header,
                                        value_len, true, &consumed, &opaque) &&
                     consumed == value_len;
+        if (!good) {
+            amf_config cfg;
+            amf_config_init(&cfg);
+            amf_result res;
+            if (amf_decode(&cfg, c->framing.version, buf + c->pos + fr.header, value_len, true,
+                           &res) != AMF_OK && res.length > 0)
+                c->failed_deep++;
+        }
         count_message(e, c, good, good ? value_len - opaque : 0, c->pos + fr.length);
         c->pos += fr.length;
         if (c->failed > AMF_EVIDENCE_MAX_FAILED && c->good == 0)
@@ -219,19 +236,6 @@ void amf_evidence_add_segment(amf_evidence *e, const uint8_t *buf, size_t len)
     }
 }
 
-static bool same_framing(const amf_framing *a, const amf_framing *b)
-{
-    if (a->kind != b->kind)
-        return false;
-    if (a->kind == AMF_FRAME_PACKET)
-        return true;
-    if (a->version != b->version)
-        return false;
-    return a->kind != AMF_FRAME_LENGTH ||
-           (a->prefix == b->prefix && a->little_endian == b->little_endian &&
-            a->includes_prefix == b->includes_prefix);
-}
-
 /* Weak evidence that adds up to a convincing whole. */
 /* Still possibly the framing of a stream that must show AMF on its own. */
 static bool strict_alive(const amf_candidate *c)
@@ -255,6 +259,10 @@ bool amf_evidence_promising(const amf_evidence *e, size_t len)
 {
     for (unsigned i = 0; i < AMF_EVIDENCE_CANDIDATES; i++) {
         const amf_candidate *c = &e->cand[i];
+        if (c->framing.kind == AMF_FRAME_LENGTH && c->framing.prefix == 4 && !c->dead &&
+            !c->resync && !c->doubtful && c->good == 0 && c->failed == 1 &&
+            c->failed_deep == 1 && c->aligned == 1 && c->pos == len)
+            return true;
         if (!strict_alive(c) || c->good == 0)
             continue;
         if (c->framing.kind == AMF_FRAME_LENGTH ? c->aligned >= 1
@@ -286,6 +294,19 @@ amf_verdict amf_evidence_verdict(const amf_evidence *e, const uint8_t *buf, size
 {
     if (len <= e->start)
         return final ? AMF_VERDICT_NONE : AMF_VERDICT_UNDECIDED;
+    /* Known to be AMF and framed like the other direction, as far as these
+     * bytes go: that framing, before any other that also fits. */
+    if (!strict && hint) {
+        for (unsigned i = 0; i < AMF_EVIDENCE_CANDIDATES; i++) {
+            const amf_candidate *c = &e->cand[i];
+            if (same_framing(&c->framing, hint) && !c->dead && !c->failed && !c->doubtful &&
+                c->good > 0 && (c->framing.kind == AMF_FRAME_LENGTH ? c->aligned > 0
+                                                                     : c->pos == len)) {
+                *out = c->framing;
+                return AMF_VERDICT_FRAMED;
+            }
+        }
+    }
     /* One convincing message is enough, as it always was. */
     if (amf_frame_detect(buf + e->start, len - e->start, e->max_message, strict, hint, out) ==
         AMF_DETECT_YES)
@@ -326,8 +347,20 @@ amf_verdict amf_evidence_verdict(const amf_evidence *e, const uint8_t *buf, size
         return AMF_VERDICT_NONE;
     if (strict || !best)
         return final ? AMF_VERDICT_NONE : AMF_VERDICT_UNDECIDED;
-    /* Only messages that failed, or a tie: a few more segments may tell. */
-    if (!final && (tied || best->good == 0) && e->segments < AMF_EVIDENCE_PATIENCE)
+    /* Bare values are the weakest evidence: while a length framing whose
+     * first message is still arriving fits every byte so far, wait for it
+     * (a sender writing a byte at a time aligns everything). */
+    if (!final && best->framing.kind != AMF_FRAME_LENGTH) {
+        for (unsigned i = 0; i < AMF_EVIDENCE_CANDIDATES; i++) {
+            const amf_candidate *c = &e->cand[i];
+            if (c->framing.kind == AMF_FRAME_LENGTH && strict_alive(c) && c->good == 0)
+                return AMF_VERDICT_UNDECIDED;
+        }
+    }
+    /* A tie, or a single message that framed but did not decode: the next
+     * message tells. */
+    if (!final && (tied || (best->good == 0 && (best->framing.kind != AMF_FRAME_LENGTH ||
+                                                 best->aligned < AMF_EVIDENCE_ALIGNED))))
         return AMF_VERDICT_UNDECIDED;
     *out = best->framing;
     return AMF_VERDICT_FRAMED;

@@ -43,6 +43,7 @@ typedef struct amf_candidate {
     uint32_t wait;       /* do not look again before the bytes reach this length */
     uint32_t good;       /* messages whose value decoded exactly, plausibly */
     uint32_t failed;     /* messages framed whose value did not */
+    uint32_t failed_deep;/* ... of them, values that failed past their first byte */
     uint32_t aligned;    /* messages that ended where a segment ended */
     uint32_t structure;  /* bytes of AMF structure in the good messages */
     uint32_t best;       /* the most structure in one good message */
@@ -77,7 +78,9 @@ uint32_t amf_evidence_next_segment_end(const amf_evidence *e, uint32_t offset);
 
 /* Not convincing yet, but every byte so far framed as AMF that decodes:
  * whole length-prefixed messages ending where segments end, or bare values
- * with some structure ending with the bytes. */
+ * with some structure ending with the bytes; or a first message whose
+ * 4-byte length ends it where its segment ends and whose value starts as
+ * AMF before it breaks (a hostile or buggy first message). */
 bool amf_evidence_promising(const amf_evidence *e, size_t len);
 
 /* What the evidence over buf[0, len) says.  strict: it must convince on its
