@@ -119,6 +119,15 @@ bool amftcp_head_promising(const amftcp_head *h)
            amf_evidence_promising(&h->evidence, amftcp_head_length(h));
 }
 
+bool amftcp_head_guess(amftcp_head *h, const amf_framing *hint, amf_framing *out)
+{
+    if (!h->bytes || !head_evidence_start(h))
+        return false;
+    return amf_evidence_verdict(&h->evidence, amftcp_head_bytes(h), amftcp_head_length(h), false,
+                                hint, true, out) == AMF_VERDICT_FRAMED &&
+           out->kind == AMF_FRAME_LENGTH;
+}
+
 static void add_entry(amftcp_head *h, amftcp_head_kind kind, uint32_t start, uint32_t end,
                       uint32_t header)
 {

@@ -946,6 +946,33 @@ static void dissect_head_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     }
 }
 
+/* First pass, framing not known yet (a malformed first message frames as
+ * AMF0 and AMF3 alike, say): the messages of this payload by the length
+ * framing the evidence leans to, so that one pass shows them too.  Later
+ * passes show them by the framing found.  Returns where they end. */
+static uint32_t dissect_head_guess(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                   amftcp_call *call, uint32_t start, uint32_t shown, uint32_t end)
+{
+    amftcp_head *h = &call->flow->head;
+    const amf_framing *other = &call->conv->flow[call->flow == &call->conv->flow[0]].framing;
+    amf_framing guess;
+    if (!amftcp_head_guess(h, other->kind != AMF_FRAME_UNKNOWN ? other : NULL, &guess))
+        return shown;
+    amftcp_packet saved = *call->pk;
+    call->pk->framing = guess;
+    const guint8 *p = amftcp_head_bytes(h);
+    while (shown < end) {
+        amf_frame fr;
+        if (amf_frame_measure(&guess, p + shown, end - shown, amftcp_pref_max_message, &fr) !=
+                AMF_OK || fr.length > end - shown)
+            break;
+        dissect_message(tvb, pinfo, tree, shown - start, fr.length, fr.header, call);
+        shown += fr.length;
+    }
+    *call->pk = saved;
+    return shown;
+}
+
 /* The part of this payload that lies in its direction's head: the messages
  * that end in it, decoded from the head's bytes when they began in an
  * earlier segment (in a tab of their own).  Returns its length. */
@@ -986,6 +1013,8 @@ static uint32_t dissect_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         }
         shown = e[i].end;
     }
+    if (shown < end && call->flow->framing.kind == AMF_FRAME_UNKNOWN && !PINFO_FD_VISITED(pinfo))
+        shown = dissect_head_guess(tvb, pinfo, tree, call, start, shown, end);
     if (shown < end) {
         if (call->flow->framing.kind == AMF_FRAME_UNKNOWN)
             dissect_unframed(tvb, pinfo, tree, shown - start, end - shown, &ei_amftcp_undetected,

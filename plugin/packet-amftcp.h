@@ -187,6 +187,9 @@ bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offs
 /* The framing the head's evidence shows (see amf_evidence_verdict). */
 amf_verdict amftcp_head_verdict(amftcp_head *h, bool strict, const amf_framing *hint,
                                 amf_framing *out);
+/* The length framing the evidence would take if no more bytes came (the
+ * first pass shows messages by it while the framing is not known). */
+bool amftcp_head_guess(amftcp_head *h, const amf_framing *hint, amf_framing *out);
 /* Every byte so far frames as AMF, but not convincingly yet. */
 bool amftcp_head_promising(const amftcp_head *h);
 /* The framing is f (NULL: not known yet, only policy text is cut): cut the
