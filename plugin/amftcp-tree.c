@@ -767,8 +767,11 @@ static void on_error(tree_ctx *c, const amf_event *ev)
     (void)pi;
     if (c->top_item)
         proto_item_append_text(c->top_item, " [decoding stopped: %s]", amf_error_name(ev->error));
-    if (c->summary)
+    if (c->summary) {
         wmem_strbuf_append_printf(c->summary->text, " [%s]", amf_error_name(ev->error));
+        if (!c->summary->error)
+            c->summary->error = amf_error_name(ev->error);
+    }
     close_entry(c, ev, ev->offset + ev->length);
 }
 
