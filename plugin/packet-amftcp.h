@@ -81,6 +81,8 @@ typedef struct amftcp_summary {
     amf_type       top_type;   /* of the message's value (0 for an envelope) */
     const char    *top_class;  /* its class name, or NULL (packet scope) */
     const char    *error;      /* why decoding stopped (amf_error_name), or NULL */
+    const char    *json;       /* amf.json text for the tap (packet scope), NULL
+                                  unless a jsonl listener is active */
 } amftcp_summary;
 
 /* A Flex message's ids and request/response links, for the tap (packet
@@ -105,12 +107,19 @@ typedef struct amftcp_tap_info {
     uint32_t    length;      /* bytes of the message on the wire */
     amf_status  status;      /* AMF_OK, or why decoding stopped */
     const char *error;       /* amf_error_name of the stop, or NULL */
+    const char *json;        /* the message's amf.json, NULL unless a jsonl
+                                listener is active (amftcp_jsonl_active) */
     const amftcp_flex_link *flex_links; /* its Flex messages, NULL if none */
     uint32_t    flex_count;
 } amftcp_tap_info;
 
 extern int amftcp_tap;
 void amftcp_stats_register(void);
+
+/* JSON Lines (amftcp-jsonl.c): `tshark -z amftcp,jsonl[,filter]`. */
+void amftcp_jsonl_register(void);
+/* Is a jsonl listener running (amf.json is then built for every message)? */
+bool amftcp_jsonl_active(void);
 
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
  * into tree, the Info summary, expert infos, (when referenced) amf.json and
