@@ -188,6 +188,33 @@ const char *amftcp_flex_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     return info ? wmem_strbuf_get_str(info) : NULL;
 }
 
+/* The links below are the ones the tree shows: a request learns its
+ * response only once that was seen, so in one pass only the response
+ * carries the link. */
+void amftcp_flex_tap(packet_info *pinfo, const amf_flex *flex, amftcp_flex_state *state,
+                     amftcp_tap_info *tap)
+{
+    if (!flex->count || !state)
+        return;
+    amftcp_flex_link *links = wmem_alloc0_array(pinfo->pool, amftcp_flex_link, flex->count);
+    for (uint32_t i = 0; i < flex->count; i++) {
+        const amf_flex_message *m = &flex->messages[i];
+        amftcp_flex_link *l = &links[i];
+        l->kind = amf_flex_kind_name(m->kind);
+        l->message_id = field_text(pinfo->pool, &m->message_id);
+        l->correlation_id = field_text(pinfo->pool, &m->correlation_id);
+        const flex_transaction *t = lookup(pinfo, state, m);
+        if (t && !is_response(m) && t->req_frame == pinfo->num && t->resp_frame) {
+            l->response_in = t->resp_frame;
+        } else if (t && is_response(m) && t->resp_frame == pinfo->num) {
+            l->response_to = t->req_frame;
+            nstime_delta(&l->response_time, &t->resp_time, &t->req_time);
+        }
+    }
+    tap->flex_links = links;
+    tap->flex_count = flex->count;
+}
+
 static value_string flex_command_vals[16];
 
 void amftcp_flex_register(int proto)

@@ -767,13 +767,16 @@ static void on_error(tree_ctx *c, const amf_event *ev)
     (void)pi;
     if (c->top_item)
         proto_item_append_text(c->top_item, " [decoding stopped: %s]", amf_error_name(ev->error));
-    /* A message that fails at its very first value says what it started
-     * as. */
-    if (c->summary && wmem_strbuf_get_len(c->summary->text) == 0)
-        wmem_strbuf_append_printf(c->summary->text, "[%s] %s", amf_error_name(ev->error),
-                                  ev->message);
-    else if (c->summary)
-        wmem_strbuf_append_printf(c->summary->text, " [%s]", amf_error_name(ev->error));
+    if (c->summary) {
+        /* A message that fails at its very first value says why. */
+        if (wmem_strbuf_get_len(c->summary->text) == 0)
+            wmem_strbuf_append_printf(c->summary->text, "[%s] %s", amf_error_name(ev->error),
+                                      ev->message);
+        else
+            wmem_strbuf_append_printf(c->summary->text, " [%s]", amf_error_name(ev->error));
+        if (!c->summary->error)
+            c->summary->error = amf_error_name(ev->error);
+    }
     close_entry(c, ev, ev->offset + ev->length);
 }
 
@@ -904,8 +907,10 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
 {
     /* amf.json costs a second rendering: built when a filter uses it or the
      * tree is visible (tshark 4.0 makes the tree visible for -T fields, so a
-     * field list naming amf.json cannot be told apart). */
-    bool json = tree && proto_field_is_referenced(tree, amftcp_hf.json);
+     * field list naming amf.json cannot be told apart), or for the JSON
+     * Lines listener, which needs no tree. */
+    bool json = (tree && proto_field_is_referenced(tree, amftcp_hf.json)) ||
+                (summary && amftcp_jsonl_active());
     return decode_tree(tvb, pinfo, tree, top_item, offset, length, framing, summary, flex, json, 0);
 }
 
@@ -966,6 +971,8 @@ static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             proto_tree_add_expert(tree, pinfo, &ei_amftcp_json_refs, tvb, offset, length);
         size_t jlen;
         const char *text = amf_json_finish(&json, &jlen);
+        if (summary && amftcp_jsonl_active())
+            summary->json = wmem_strndup(pinfo->pool, text, jlen);
         proto_item *pi = proto_tree_add_string(tree, amftcp_hf.json, tvb, offset, length, text);
         proto_item_set_generated(pi);
         amf_json_free(&json);

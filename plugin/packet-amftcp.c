@@ -695,6 +695,10 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     tap->flex = flex_label;
     tap->length = length;
     tap->status = st;
+    tap->error = summary.error;
+    tap->json = summary.json;
+    if (flex.count && have_tap_listener(amftcp_tap))
+        amftcp_flex_tap(pinfo, &flex, call->conv->flex, tap);
     tap_queue_packet(amftcp_tap, pinfo, tap);
 }
 

@@ -9,6 +9,7 @@
 
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <wsutil/nstime.h>
 
 #include "amf.h"
 #include "amf_flex.h"
@@ -79,7 +80,21 @@ typedef struct amftcp_summary {
     bool           closed;     /* the member list is complete */
     amf_type       top_type;   /* of the message's value (0 for an envelope) */
     const char    *top_class;  /* its class name, or NULL (packet scope) */
+    const char    *error;      /* why decoding stopped (amf_error_name), or NULL */
+    const char    *json;       /* amf.json text for the tap (packet scope), NULL
+                                  unless a jsonl listener is active */
 } amftcp_summary;
+
+/* A Flex message's ids and request/response links, for the tap (packet
+ * scope).  Links to later frames are known only in a second pass (-2). */
+typedef struct amftcp_flex_link {
+    const char *kind;           /* "RemotingMessage", "AcknowledgeMessage", ... */
+    const char *message_id;     /* or NULL */
+    const char *correlation_id; /* or NULL */
+    uint32_t    response_in;    /* frame of the response to this request; 0: not known */
+    uint32_t    response_to;    /* frame of the request this answers; 0: none */
+    nstime_t    response_time;  /* from request to response, when response_to is set */
+} amftcp_flex_link;
 
 /* One record of the "amftcp" tap per decoded message (packet scope). */
 typedef struct amftcp_tap_info {
@@ -91,10 +106,20 @@ typedef struct amftcp_tap_info {
     const char *flex;        /* "RemotingMessage login.authenticate", or NULL */
     uint32_t    length;      /* bytes of the message on the wire */
     amf_status  status;      /* AMF_OK, or why decoding stopped */
+    const char *error;       /* amf_error_name of the stop, or NULL */
+    const char *json;        /* the message's amf.json, NULL unless a jsonl
+                                listener is active (amftcp_jsonl_active) */
+    const amftcp_flex_link *flex_links; /* its Flex messages, NULL if none */
+    uint32_t    flex_count;
 } amftcp_tap_info;
 
 extern int amftcp_tap;
 void amftcp_stats_register(void);
+
+/* JSON Lines (amftcp-jsonl.c): `tshark -z amftcp,jsonl[,filter]`. */
+void amftcp_jsonl_register(void);
+/* Is a jsonl listener running (amf.json is then built for every message)? */
+bool amftcp_jsonl_active(void);
 
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
  * into tree, the Info summary, expert infos, (when referenced) amf.json and
@@ -116,6 +141,9 @@ amftcp_flex_state *amftcp_flex_state_new(void);
 const char *amftcp_flex_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                 uint32_t base, const amf_flex *flex, amftcp_flex_state *state,
                                 const char **first_label);
+/* The ids and links of those Flex messages into tap (after amftcp_flex_dissect). */
+void amftcp_flex_tap(packet_info *pinfo, const amf_flex *flex, amftcp_flex_state *state,
+                     amftcp_tap_info *tap);
 void amftcp_flex_register(int proto);
 
 /* Preferences read by the tree code. */

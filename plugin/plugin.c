@@ -28,6 +28,14 @@ WS_DLL_PUBLIC uint32_t plugin_describe(void);
 void proto_register_amftcp(void);
 void proto_reg_handoff_amftcp(void);
 void amftcp_stats_register(void);
+void amftcp_jsonl_register(void);
+
+/* Listeners of the "amftcp" tap: the stats tree and JSON Lines. */
+static void register_tap_listeners(void)
+{
+    amftcp_stats_register();
+    amftcp_jsonl_register();
+}
 
 void plugin_register(void)
 {
@@ -37,7 +45,7 @@ void plugin_register(void)
     proto_register_plugin(&plug);
 
     static tap_plugin tap_plug;
-    tap_plug.register_tap_listener = amftcp_stats_register;
+    tap_plug.register_tap_listener = register_tap_listeners;
     tap_register_plugin(&tap_plug);
 }
 

@@ -63,4 +63,18 @@ typedef gboolean amftcp_pref_bool;
     tvb_child_uncompress((parent), (tvb), (offset), (length))
 #endif
 
+/* The init callback of a `-z` statistic (stat_tap_ui) returns whether it
+ * started from 4.6 on, and tshark then stops on false; before, it returns
+ * nothing and stops tshark itself on a bad argument, as Wireshark's own
+ * statistics do (4.4: void, 4.6: bool, both checked). */
+#if AMFTCP_WS_AT_LEAST(4, 6)
+typedef bool amftcp_stat_init_result;
+#  define AMFTCP_STAT_INIT_DONE   return true
+#  define AMFTCP_STAT_INIT_FAILED return false
+#else
+typedef void amftcp_stat_init_result;
+#  define AMFTCP_STAT_INIT_DONE   return
+#  define AMFTCP_STAT_INIT_FAILED exit(1)
+#endif
+
 #endif /* WS_COMPAT_H */

@@ -3,8 +3,8 @@
 # Capture fuzzing: mutated copies of the sample captures' TCP connections
 # (bytes, lengths, segmentation, retransmissions, gaps, splices of one
 # capture into another, editcap -E byte errors, editcap -s truncation) read
-# by tshark with the sanitizer-built plugin, -V and -T fields -e amf.json,
-# with and without -2 (details: capture_fuzz.py).
+# by tshark with the sanitizer-built plugin, -V, -T fields -e amf.json and
+# -z amftcp,jsonl, with and without -2 (details: capture_fuzz.py).
 #
 #   tests/fuzz/capture-fuzz.sh [--short | --long | --minutes M | --count N]
 #                              [--build DIR | --plugin SO] [--jobs J] [--seed S]

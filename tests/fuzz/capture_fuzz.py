@@ -18,12 +18,13 @@ the connections of the sample captures:
   - the parts concatenated with mergecap.
 
 tshark then reads the batch with the plugin (normally the sanitizer build,
-with its runtime preloaded): -V or -T fields -e amf.json, with or without
--2, sometimes with TCP or amftcp preferences changed or Decode As.  A
-finding is: tshark killed by a signal or failing, a sanitizer report, a
-"Dissector bug" or an exception ("Malformed Packet") in AMFTCP, an amf.json
-value that is not valid JSON, or a run slower than the time allowed for its
-frames.  The batch is then replayed part by part, and the smallest capture
+with its runtime preloaded): -V, -T fields -e amf.json or -q -z
+amftcp,jsonl, with or without -2, sometimes with TCP or amftcp preferences
+changed or Decode As.  A finding is: tshark killed by a signal or failing,
+a sanitizer report, a "Dissector bug" or an exception ("Malformed Packet")
+in AMFTCP, an amf.json value or JSON Lines line that is not valid JSON, or
+a run slower than the time allowed for its frames.  The batch is then
+replayed part by part, and the smallest capture
 that shows it is kept under WORK/findings/ with tshark's output.
 """
 import argparse
@@ -418,13 +419,17 @@ class Runner:
             findings.append(("exception", "\n".join(lines[:20])))
         # (Only from a run that ended well: a killed tshark leaves a cut line.
         # Lines end at "\n" alone: JSON text may hold U+2028 or U+0085.)
-        if "-e" in tshark_args and "amf.json" in tshark_args and proc.returncode == 0:
+        # -z amftcp,jsonl: every line one object holding the document.
+        jsonl = "amftcp,jsonl" in tshark_args
+        if (jsonl or ("-e" in tshark_args and "amf.json" in tshark_args)) and proc.returncode == 0:
             for n, line in enumerate(out.split("\n"), 1):
                 if not line.strip():
                     continue
                 try:
-                    json.loads(line, parse_constant=lambda c: (_ for _ in ()).throw(
+                    value = json.loads(line, parse_constant=lambda c: (_ for _ in ()).throw(
                         ValueError(f"non-JSON constant {c}")))
+                    if jsonl and not (isinstance(value, dict) and "amf" in value):
+                        raise ValueError("not a JSON Lines object with \"amf\"")
                 except ValueError as e:
                     findings.append(("bad-json", f"line {n}: {e}: {line[:2000]}"))
                     break
@@ -436,10 +441,13 @@ def tshark_modes(rng, conns):
     args = []
     if rng.random() < 0.5:
         args.append("-2")
-    if rng.random() < 0.5:
+    mode = rng.random()
+    if mode < 0.45:
         args.append("-V")
-    else:
+    elif mode < 0.85:
         args += ["-T", "fields", "-e", "amf.json", "-E", "aggregator=\n"]
+    else:
+        args += ["-q", "-z", "amftcp,jsonl"]
     extras = [
         ["-o", "tcp.reassemble_out_of_order:TRUE"],
         ["-o", "tcp.desegment_tcp_streams:FALSE"],
