@@ -13,7 +13,8 @@
 #   2. copy the source in (the tracked and untracked files git knows, no
 #      build directories), with ../shared/vectors bound read-only beside it
 #      when it exists here;
-#   3. build it there and run ctest -L unit and -L dissection;
+#   3. build it there (a compiler warning fails the step) and run ctest -L
+#      unit and -L dissection;
 #   4. build the Debian package there, run the package test (-L package),
 #      install the .deb with dpkg, check that tshark lists and uses the
 #      plugin from Wireshark's global plugin folder, and remove it again.
@@ -158,14 +159,23 @@ run() { # run DESCRIPTION COMMAND...: record a failure, keep going
     fi
 }
 results=()
-run "configure and build" sh -c 'cd /amftcp/src &&
+run "configure and build, no compiler warning" sh -c 'cd /amftcp/src &&
     cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAMFTCP_BENCH=OFF >build.log 2>&1 &&
-    cmake --build build -j'"$jobs"' >>build.log 2>&1 || { tail -n 40 build.log; exit 1; }'
+    cmake --build build -j'"$jobs"' >>build.log 2>&1 || { tail -n 40 build.log; exit 1; }
+    if grep -q "warning:" build.log; then grep -A3 "warning:" build.log; exit 1; fi'
 if [ $status -eq 0 ]; then
-    run "ctest -L unit" ctest --test-dir /amftcp/src/build --output-on-failure -L unit
-    run "ctest -L dissection" ctest --test-dir /amftcp/src/build --output-on-failure -L dissection
+    # ctest, with the tests' own totals (checks, test cases, skips) after it.
+    ctest_label() {
+        run "ctest -L $1" sh -c 'ctest --test-dir /amftcp/src/build --output-on-failure -L "$1" \
+                --output-log "/amftcp/src/build/ctest-$1.log"; status=$?
+            grep -E "^total: |^Ran [0-9]+ tests|^(OK|FAILED)( \(.*\))?$|^[0-9]+ passed, [0-9]+ failed|SKIPPED" \
+                "/amftcp/src/build/ctest-$1.log" | sed "s/^/  $1: /"
+            exit $status' _ "$1"
+    }
+    ctest_label unit
+    ctest_label dissection
     # 4. The package: the package test, then a real install with dpkg.
-    run "ctest -L package" ctest --test-dir /amftcp/src/build --output-on-failure -L package
+    ctest_label package
     run "cpack -G DEB" sh -c 'cd /amftcp/src/build && rm -rf package && cpack -G DEB >cpack.log 2>&1 ||
         { cat cpack.log; exit 1; }'
     run "dpkg -i the package, tshark loads it from the global plugin folder, dpkg -r" sh -c '
