@@ -228,6 +228,13 @@ def _fields_cached(pcap, names, display_filter, two_pass, extra):
         layers = pkt["_source"]["layers"]
         f = Frame((k, list(v)) for k, v in layers.items())
         frames[f.number] = f
+    # Every frame has every column: a column name missing from all of them
+    # is the other release's spelling (see col()), and the test would
+    # compare nothing.
+    for name in names:
+        if name.startswith("_ws.col.") and frames and not any(name in f for f in frames.values()):
+            raise TsharkError("no frame has column field %s: tshark %d.%d calls it %s"
+                              % ((name,) + ws_version() + (col(name[len("_ws.col."):].capitalize()),)))
     return frames
 
 
