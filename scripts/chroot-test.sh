@@ -166,10 +166,13 @@ run "configure and build, no compiler warning" sh -c 'cd /amftcp/src &&
 if [ $status -eq 0 ]; then
     # ctest, with the tests' own totals (checks, test cases, skips) after it.
     ctest_label() {
-        run "ctest -L $1" sh -c 'ctest --test-dir /amftcp/src/build --output-on-failure -L "$1" \
-                --output-log "/amftcp/src/build/ctest-$1.log"; status=$?
-            grep -E "^total: |^Ran [0-9]+ tests|^(OK|FAILED)( \(.*\))?$|^[0-9]+ passed, [0-9]+ failed|SKIPPED" \
-                "/amftcp/src/build/ctest-$1.log" | sed "s/^/  $1: /"
+        run "ctest -L $1" sh -c 'log=/amftcp/src/build/ctest-$1.log
+            ctest --test-dir /amftcp/src/build -V -L "$1" >"$log" 2>&1; status=$?
+            # on failure, everything but the passing test cases
+            [ $status -eq 0 ] || grep -v " \.\.\. ok\$" "$log"
+            sed "s/^[0-9]*: //" "$log" |
+                grep -E "^total: |^Ran [0-9]+ tests|^(OK|FAILED)( \(.*\))?$|^[0-9]+ passed, [0-9]+ failed|SKIPPED" |
+                sed "s/^/  $1: /"
             exit $status' _ "$1"
     }
     ctest_label unit
