@@ -760,10 +760,12 @@ static void on_error(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
     proto_tree *parent = current_tree(c);
+    /* The location prefix ("a: ", "[0]: ") is part of the expert text in
+     * every tree, visible or not (tshark 4.4+ builds an invisible tree for
+     * -T fields): one error per message at most, so its cost is nothing. */
     proto_item *pi = proto_tree_add_expert_format(parent, c->pinfo, expert_for(ev), c->tvb,
                                                   c->base + ev->offset, ev->length,
-                                                  "%s%s", c->visible ? slot_text(c, ev) : "",
-                                                  ev->message);
+                                                  "%s%s", slot_text(c, ev), ev->message);
     (void)pi;
     if (c->top_item)
         proto_item_append_text(c->top_item, " [decoding stopped: %s]", amf_error_name(ev->error));

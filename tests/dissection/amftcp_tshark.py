@@ -51,6 +51,98 @@ def capture(name):
     return os.path.join(CAPTURES, name + ".pcap")
 
 
+# ------------------------------------------------- Wireshark versions
+#
+# Where Wireshark's own output changed between releases, the tests compare
+# with the right text for the release they run on (checked on 4.0, 4.4 and
+# 4.6; no 4.2 package exists to check, so 4.2 is taken as 4.0 here).
+
+@functools.lru_cache(maxsize=None)
+def ws_version():
+    """(major, minor) of the tshark the tests run."""
+    tshark = os.environ.get("AMFTCP_TSHARK", "tshark")
+    out = subprocess.run([tshark, "-v"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         check=True).stdout.decode("utf-8", "replace")
+    first = out.splitlines()[0]
+    marker = "(Wireshark) "
+    if marker not in first:
+        raise AssertionError("cannot read the version of %s: %r" % (tshark, first))
+    major, minor = first.split(marker, 1)[1].split(".")[:2]
+    return int(major), int(minor)
+
+
+def ws_at_least(major, minor):
+    return ws_version() >= (major, minor)
+
+
+def col(name):
+    """The -T json / -e name of a column: "_ws.col.Info" on 4.0,
+    "_ws.col.info" from 4.4 on (name: "Info", "Protocol")."""
+    return "_ws.col." + (name.lower() if ws_at_least(4, 4) else name)
+
+
+def fields_bool(value):
+    """How -T fields and -T json -e write an FT_BOOLEAN: "1"/"0" on 4.0,
+    "True"/"False" from 4.4 on."""
+    if ws_at_least(4, 4):
+        return "True" if value else "False"
+    return "1" if value else "0"
+
+
+def as_bool(text):
+    """An FT_BOOLEAN value as this tshark writes it, read back; anything
+    else (the other release's spelling included) is an error."""
+    for value in (False, True):
+        if text == fields_bool(value):
+            return value
+    raise AssertionError("not a boolean as tshark %d.%d writes it: %r" % (ws_version() + (text,)))
+
+
+def abs_time_utc(iso):
+    """How -T fields/-T json write an FT_ABSOLUTE_TIME shown in UTC, for
+    iso "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn" (UTC): "Nov  9, 2012
+    17:34:56.789000000 UTC" before 4.6, ISO 8601
+    "2012-11-09T17:34:56.789000000+0000" from 4.6 on."""
+    day, _, clock = iso.partition("T")
+    if ws_at_least(4, 6):
+        return "%sT%s+0000" % (day, clock)
+    t = datetime.datetime.strptime(day, "%Y-%m-%d")
+    month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec"][t.month - 1]
+    return "%s %2d, %d %s UTC" % (month, t.day, t.year, clock)
+
+
+def filter_nan_equals_any_number():
+    """Display filters before 4.6 find a NaN field equal to every number."""
+    return not ws_at_least(4, 6)
+
+
+_FIELDS_ESCAPES = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
+
+
+def fields_text(text):
+    """The text of one -T fields column as the fields hold it.  4.0 writes
+    string values as they are; from 4.4 on every backslash is doubled and
+    newline, tab and carriage return (the aggregator's too) are written
+    \\n, \\t, \\r: undone here.  Any other escape is an error."""
+    if not ws_at_least(4, 4):
+        return text
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = text[i + 1:i + 2]
+        if nxt not in _FIELDS_ESCAPES:
+            raise AssertionError("unexpected escape %r in -T fields output %r" % (text[i:i + 2], text))
+        out.append(_FIELDS_ESCAPES[nxt])
+        i += 2
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- tshark
 
 class TsharkError(AssertionError):
@@ -137,6 +229,13 @@ def _fields_cached(pcap, names, display_filter, two_pass, extra):
         layers = pkt["_source"]["layers"]
         f = Frame((k, list(v)) for k, v in layers.items())
         frames[f.number] = f
+    # Every frame has every column: a column name missing from all of them
+    # is the other release's spelling (see col()), and the test would
+    # compare nothing.
+    for name in names:
+        if name.startswith("_ws.col.") and frames and not any(name in f for f in frames.values()):
+            raise TsharkError("no frame has column field %s: tshark %d.%d calls it %s"
+                              % ((name,) + ws_version() + (col(name[len("_ws.col."):].capitalize()),)))
     return frames
 
 

@@ -95,7 +95,9 @@ class MultiOnePassTest(_MultiBase, T.AmfTestCase):
 
 
 class JsonLinesTest(T.AmfTestCase):
-    """-T fields -e amf.json -E aggregator=<newline>: one document per line."""
+    """-T fields -e amf.json -E aggregator=<newline>: one document per line
+    on 4.0.  From 4.4 on tshark writes the aggregator inside a line as
+    \\n, so each line is one frame's documents joined by that escape."""
 
     ALL = MESSAGES + [REPLY]
 
@@ -106,6 +108,10 @@ class JsonLinesTest(T.AmfTestCase):
 
     def test_json_lines_of_amf_frames(self):
         lines = self.lines("-Y", "amf.json")
+        if T.ws_at_least(4, 4):
+            self.assertEqual(len(lines), len(T.matching_frames(PCAP, "amf.json")), lines)
+            self.assertEqual(lines[0], '"batch 1"\\n2\\n3.5\\n{"batch":4,"last":true}')
+            lines = [doc for line in lines for doc in T.fields_text(line).split("\n")]
         self.assertEqual(len(lines), len(self.ALL), lines)
         for line, doc in zip(lines, self.ALL):
             json.loads(line)

@@ -129,10 +129,6 @@ def reply_frame(k):
     return 6 if k == 1 else 2 * k + 5
 
 
-def as_bool(text):
-    return {"0": False, "1": True, "False": False, "True": True}[text]
-
-
 # The heuristic cannot tell a lone `undefined` (message 1, 5 bytes) from
 # other traffic, by design: Decode As shows every message; the heuristic
 # alone claims the connection at the first convincing message (the reply in
@@ -252,10 +248,12 @@ class Amf3TypesTest(T.AmfTestCase):
 
     def test_number_filter_is_exact(self):
         # The field's text has 15 digits; the filter compares the double.
-        # (Wireshark 4.0's filter engine finds NaN equal to any number, so
+        # (Before 4.6 the filter engine finds NaN equal to any number, so
         # the NaN message 17 matches too; that is not the plugin's doing.)
-        self.assertEqual(T.matching_frames(PCAP, "amf.number == 9007199254740992"),
-                         sorted([message_frame(17), message_frame(20)]))
+        want = [message_frame(20)]
+        if T.filter_nan_equals_any_number():
+            want.append(message_frame(17))
+        self.assertEqual(T.matching_frames(PCAP, "amf.number == 9007199254740992"), sorted(want))
 
     def test_amf_string(self):
         strings = {21: ["Hello, AMF3!"], 22: [""], 23: ["h\u00e9llo \u2603 \U0001d11e"],
@@ -268,8 +266,8 @@ class Amf3TypesTest(T.AmfTestCase):
                 self.assertEqual(self.frame(k)["amf.string"], want)
 
     def test_amf_date(self):
-        self.assertEqual(self.frame(26)["amf.date"], ["Nov  9, 2012 17:34:56.789000000 UTC"])
-        self.assertEqual(self.frame(45)["amf.date"], ["Jan  1, 2000 00:00:00.000000000 UTC"])
+        self.assertEqual(self.frame(26)["amf.date"], [T.abs_time_utc("2012-11-09T17:34:56.789000000")])
+        self.assertEqual(self.frame(45)["amf.date"], [T.abs_time_utc("2000-01-01T00:00:00.000000000")])
 
     def test_xml_and_bytearray(self):
         self.assertEqual(self.frame(24)["amf.xml_doc"],
@@ -279,9 +277,9 @@ class Amf3TypesTest(T.AmfTestCase):
         self.assertEqual(self.frame(45)["amf.bytearray"], ["010203"])
 
     def test_amf_boolean(self):
-        self.assertEqual([as_bool(v) for v in self.frame(3)["amf.boolean"]], [False])
-        self.assertEqual([as_bool(v) for v in self.frame(4)["amf.boolean"]], [True])
-        self.assertEqual([as_bool(v) for v in self.frame(45)["amf.boolean"]], [False, True, True])
+        self.assertEqual([T.as_bool(v) for v in self.frame(3)["amf.boolean"]], [False])
+        self.assertEqual([T.as_bool(v) for v in self.frame(4)["amf.boolean"]], [True])
+        self.assertEqual([T.as_bool(v) for v in self.frame(45)["amf.boolean"]], [False, True, True])
 
     def test_amf_classname(self):
         # Every typed object carries its class name, also after a trait
@@ -306,15 +304,15 @@ class Amf3TypesTest(T.AmfTestCase):
 
     def test_vector_fields(self):
         for k in (32, 33, 34, 35, 37):
-            self.assertEqual([as_bool(v) for v in self.frame(k)["amf.vector.fixed"]], [False])
-        self.assertEqual([as_bool(v) for v in self.frame(36)["amf.vector.fixed"]], [True])
+            self.assertEqual([T.as_bool(v) for v in self.frame(k)["amf.vector.fixed"]], [False])
+        self.assertEqual([T.as_bool(v) for v in self.frame(36)["amf.vector.fixed"]], [True])
         self.assertEqual(self.frame(37)["amf.vector.type"], ["com.example.User"])
-        self.assertEqual([as_bool(v) for v in self.frame(45)["amf.vector.fixed"]],
+        self.assertEqual([T.as_bool(v) for v in self.frame(45)["amf.vector.fixed"]],
                          [False, False, False])
 
     def test_dictionary_weak(self):
-        self.assertEqual([as_bool(v) for v in self.frame(38)["amf.dictionary.weak"]], [False])
-        self.assertEqual([as_bool(v) for v in self.frame(39)["amf.dictionary.weak"]], [True])
+        self.assertEqual([T.as_bool(v) for v in self.frame(38)["amf.dictionary.weak"]], [False])
+        self.assertEqual([T.as_bool(v) for v in self.frame(39)["amf.dictionary.weak"]], [True])
 
     def test_object_references(self):
         # [S, S, L, {ref: L}]: table 0 the outer array, 1 S, 2 L.

@@ -6,13 +6,13 @@ what the tree shows."""
 import re
 import unittest
 
-from amftcp_tshark import (AmfTestCase, fields, matching_frames, run_tshark, parse_json,
+from amftcp_tshark import (AmfTestCase, col, fields, matching_frames, run_tshark, parse_json,
                            SEVERITY_ERROR)
 
 FLEX_FIELDS = ("amf.flex.message", "amf.flex.operation", "amf.flex.destination",
                "amf.flex.message_id", "amf.flex.correlation_id", "amf.flex.client_id",
                "amf.flex.fault_code", "amf.flex.command", "amf.flex.response_in",
-               "amf.flex.response_to", "_ws.col.Info")
+               "amf.flex.response_to", col("Info"))
 
 ANY = object()
 
@@ -78,16 +78,16 @@ class FlexMessages(AmfTestCase):
         self.assertEqual(first(dsk, "amf.flex.client_id"), "3F2504E0-4F89-41D3-9A0C-0305E82C3301")
 
     def test_info_column_names_request_and_response(self):
-        self.assertEqual(first(self.frames[4], "_ws.col.Info"),
+        self.assertEqual(first(self.frames[4], col("Info")),
                          "[u32be+amf3] RemotingMessage login.authenticate -> AcknowledgeMessage")
-        self.assertEqual(first(self.frames[6], "_ws.col.Info"),
+        self.assertEqual(first(self.frames[6], col("Info")),
                          "[u32be+amf3] RemotingMessage login.authenticate -> AcknowledgeMessage")
-        self.assertEqual(first(self.frames[10], "_ws.col.Info"),
+        self.assertEqual(first(self.frames[10], col("Info")),
                          "[u32be+amf3] RemotingMessage catalog.getItem -> ErrorMessage "
                          "Server.Processing")
-        self.assertEqual(first(self.frames[12], "_ws.col.Info"),
+        self.assertEqual(first(self.frames[12], col("Info")),
                          "[u32be+amf3] CommandMessage client ping -> AcknowledgeMessage")
-        self.assertEqual(first(self.frames[16], "_ws.col.Info"), "[u32be+amf3] AsyncMessage chat")
+        self.assertEqual(first(self.frames[16], col("Info")), "[u32be+amf3] AsyncMessage chat")
 
     def test_filters(self):
         self.assertEqual(matching_frames("flex-messages", 'amf.flex.operation == "authenticate"'),

@@ -9,7 +9,7 @@ import amftcp_tshark as T
 from amftcp_tshark import (UNDEFINED, NAN, bytes_, date, typed)
 
 FIELDS = ["amf.json", "amftcp.framing", "amftcp.length", "amftcp.amf_version", "amf.type",
-          "amftcp.policy", "_ws.col.Info", "amf.avmplus", "amf.date.timezone",
+          "amftcp.policy", T.col("Info"), "amf.avmplus", "amf.date.timezone",
           "tcp.reassembled_in", "amf.classname", "amf.version", "amf.header_count",
           "amf.message_count", "amf.header.name", "amf.header.must_understand",
           "amf.message.target_uri", "amf.message.response_uri", "amf.message.length",
@@ -453,7 +453,7 @@ class EnvelopeTest(_CaptureTest, T.AmfTestCase):
         self.assertEqual(e1["amf.header_count"], ["2"])
         self.assertEqual(e1["amf.message_count"], ["2"])
         self.assertEqual(e1["amf.header.name"], ["Credentials", "DescribeService"])
-        self.assertEqual(e1["amf.header.must_understand"], ["0", "1"])
+        self.assertEqual(e1["amf.header.must_understand"], [T.fields_bool(False), T.fields_bool(True)])
         self.assertEqual(e1["amf.message.target_uri"], ["catalog.getItems", "null"])
         self.assertEqual(e1["amf.message.response_uri"], ["/1", "/2"])
         self.assertEqual(e1["amf.message.length"], ["31", "241"])
@@ -511,7 +511,7 @@ class PolicyFileTest(_CaptureTest, T.AmfTestCase):
         for n, text in POLICY_FRAMES.items():
             with self.subTest(frame=n):
                 want = "Policy file request" if text == REQUEST else "Policy file answer"
-                self.assertEqual(self.frames[n]["_ws.col.Info"], [want])
+                self.assertEqual(self.frames[n][T.col("Info")], [want])
 
     def test_only_policy_and_amf_frames(self):
         self.assertEqual(T.matching_frames(self.PCAP, "amftcp"), [4, 6, 14, 16, 18, 20, 22, 24])

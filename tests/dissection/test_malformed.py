@@ -62,7 +62,7 @@ WARNINGS = {
 TOO_LARGE = 48          # length prefix 16777217
 
 FIELDS = ["amf.json", "amftcp.framing", "amftcp.length", "amf.string", "amf.membername",
-          "_ws.col.Info"]
+          T.col("Info")]
 
 
 def fill_errors(expected, got):

@@ -14,7 +14,7 @@ RANDOM_FRAMES = [38, 40, 42]                      # port 20090
 LENGTH_PREFIXED = [50, 52, 54, 55, 56, 57, 58, 59, 60, 61]   # port 20091
 TEXT_FRAMES = [68, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 82, 83, 85, 86, 87]  # port 20092
 
-FIELDS = ["_ws.col.Protocol", "http.request.method", "http.request.uri", "http.response.code",
+FIELDS = [T.col("Protocol"), "http.request.method", "http.request.uri", "http.response.code",
           "http.content_type", "tls.handshake.type", "tcp.len", "amf.type", "amf.json",
           "amftcp.framing"]
 
@@ -43,30 +43,30 @@ class _NonAmfBase:
 
     def test_protocol_column_never_amftcp(self):
         self.assertEqual([n for n, f in self.frames.items()
-                          if f["_ws.col.Protocol"] == ["AMFTCP"]], [])
+                          if f[T.col("Protocol")] == ["AMFTCP"]], [])
 
     def test_http_still_http(self):
         for n in HTTP_REQUESTS:
             f = self.frames[n]
-            self.assertEqual(f["_ws.col.Protocol"], ["HTTP"])
+            self.assertEqual(f[T.col("Protocol")], ["HTTP"])
             self.assertEqual(f["http.request.method"], ["GET"])
             self.assertEqual(f["http.request.uri"], ["/index.html"])
         for n in HTTP_RESPONSES:
             f = self.frames[n]
-            self.assertEqual(f["_ws.col.Protocol"], ["HTTP"])
+            self.assertEqual(f[T.col("Protocol")], ["HTTP"])
             self.assertEqual(f["http.response.code"], ["200"])
             self.assertEqual(f["http.content_type"], ["text/html"])
 
     def test_tls_still_tls(self):
         for n in TLS_FRAMES:
-            self.assertTrue(self.frames[n]["_ws.col.Protocol"][0].startswith("TLS"),
-                            (n, self.frames[n]["_ws.col.Protocol"]))
+            self.assertTrue(self.frames[n][T.col("Protocol")][0].startswith("TLS"),
+                            (n, self.frames[n][T.col("Protocol")]))
         self.assertEqual(self.frames[24]["tls.handshake.type"], ["1"])       # ClientHello
         self.assertIn("2", self.frames[26]["tls.handshake.type"])            # ServerHello
 
     def test_other_binary_and_text_stay_tcp(self):
         for n in RANDOM_FRAMES + LENGTH_PREFIXED + TEXT_FRAMES:
-            self.assertEqual(self.frames[n]["_ws.col.Protocol"], ["TCP"], "frame %d" % n)
+            self.assertEqual(self.frames[n][T.col("Protocol")], ["TCP"], "frame %d" % n)
 
 
 class NonAmfTwoPassTest(_NonAmfBase, T.AmfTestCase):

@@ -76,6 +76,21 @@ RETRANSMIT_NO_OOO = {4: [1, 2], 8: [3], 12: [5, 6], 16: [8], 22: [9, 10, 11],
 LOST_WITHOUT_OOO = [4, 7, 12, 16]
 
 
+def retransmit_no_ooo():
+    """(layout, lost messages) without out-of-order reassembly on this
+    Wireshark.  TCP's handling of such segments changed: 4.4 hands frame 14
+    (out of order, the only copy of message 4) to the dissector, so message
+    4 decodes there; 4.6 does not, but hands on the retransmissions that
+    fill a gap, so 7, 12 and 16 decode in the frames that complete them (18,
+    30, 37, as with out-of-order reassembly).  Each message still decodes
+    at most once and intact."""
+    if T.ws_at_least(4, 6):
+        return {**RETRANSMIT_NO_OOO, 18: [7], 30: [12], 37: [16]}, [4]
+    if T.ws_at_least(4, 4):
+        return {**RETRANSMIT_NO_OOO, 14: [4]}, [7, 12, 16]
+    return RETRANSMIT_NO_OOO, LOST_WITHOUT_OOO
+
+
 class RetransmitTest(R.RecoveryTestCase):
     """retransmit.pcap: each message decodes at most once and intact; with
     out-of-order reassembly every one of them decodes."""
@@ -99,12 +114,14 @@ class RetransmitTest(R.RecoveryTestCase):
         self.assertEqual(self.check((R.OOO_ON,), True, RETRANSMIT_OOO), list(range(1, 33)))
 
     def test_out_of_order_off(self):
-        seqs = self.check((R.OOO_OFF,), False, RETRANSMIT_NO_OOO)
-        self.assertEqual(sorted(set(range(1, 33)) - set(seqs)), LOST_WITHOUT_OOO)
+        layout, lost = retransmit_no_ooo()
+        seqs = self.check((R.OOO_OFF,), False, layout)
+        self.assertEqual(sorted(set(range(1, 33)) - set(seqs)), lost)
 
     def test_out_of_order_off_two_pass(self):
-        seqs = self.check((R.OOO_OFF,), True, RETRANSMIT_NO_OOO)
-        self.assertEqual(sorted(set(range(1, 33)) - set(seqs)), LOST_WITHOUT_OOO)
+        layout, lost = retransmit_no_ooo()
+        seqs = self.check((R.OOO_OFF,), True, layout)
+        self.assertEqual(sorted(set(range(1, 33)) - set(seqs)), lost)
 
 
 # ------------------------------------------------------------ midstream

@@ -44,7 +44,7 @@ amftcp_sanitizer_runtime() {
         arch=$(uname -m)
         path=$(clang -print-file-name="libclang_rt.asan-$arch.so" 2>/dev/null)
         [ -e "$path" ] && { readlink -f "$path"; return 0; }
-        echo "no libclang_rt.asan-$arch.so (Debian: apt-get install libclang-rt-14-dev)" >&2
+        echo "no libclang_rt.asan-$arch.so (Debian: apt-get install libclang-rt-N-dev, N the major version of clang: 14 on Debian 12, 19 on Debian 13)" >&2
         return 1
     fi
     echo "$plugin is not built with AddressSanitizer (configure with -DAMFTCP_SANITIZE=ON)" >&2

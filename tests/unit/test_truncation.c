@@ -132,6 +132,9 @@ static void cut_everywhere(const char *what, test_mode mode, const uint8_t *buf,
     }
 }
 
+/* the messages above give 923 cuts */
+#define BUILTIN_CUTS_MIN 900
+
 static void fixture_dir(const char *dir, const char *sub, tally *t)
 {
     char path[1024];
@@ -285,6 +288,7 @@ static void exact_needs(void)
     }
 }
 
+/* dir: the fixtures' directory, or NULL to cut only the built-in messages */
 void test_truncation(const char *dir)
 {
     tally t = { 0, 0, 0 };
@@ -295,11 +299,16 @@ void test_truncation(const char *dir)
         snprintf(what, sizeof what, "message %zu", i);
         cut_everywhere(what, messages[i].mode, buf, len, &t);
     }
-    fixture_dir(dir, "objects", &t);
-    fixture_dir(dir, "request", &t);
+    unsigned long builtin_cuts = t.cuts;
+    if (dir) {
+        fixture_dir(dir, "objects", &t);
+        fixture_dir(dir, "request", &t);
+    }
     test_context("truncation tally");
     /* every cut was tried */
-    CHECK(t.cuts > 4000);
+    CHECK(builtin_cuts > BUILTIN_CUTS_MIN);
+    if (dir)
+        CHECK(t.cuts > 4000);
     printf("  %lu cuts, %lu exact needs, %lu count errors\n", t.cuts, t.exact_needs,
            t.count_errors);
     exact_texts();
