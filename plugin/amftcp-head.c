@@ -168,9 +168,17 @@ void amftcp_head_frame(amftcp_head *h, const amf_framing *f, uint32_t frame_star
         }
         if (f->kind == AMF_FRAME_UNKNOWN)
             return;     /* policy text only, until the framing is known */
+        /* A bare value or envelope still arriving is walked again only
+         * once it can have the bytes it was known to need. */
+        if (len < h->wait)
+            break;
         amf_frame fr;
         amf_status st = amf_frame_measure(f, p + at, len - at, h->max_message, &fr);
-        if (st == AMF_NEED_MORE || (st == AMF_OK && fr.length > len - at))
+        if (st == AMF_NEED_MORE) {
+            h->wait = len + fr.need;
+            break;
+        }
+        if (st == AMF_OK && fr.length > len - at)
             break;
         h->amf_seen = true;
         if (st == AMF_OK) {

@@ -202,6 +202,7 @@ typedef struct amftcp_head {
     bool          evidence_ready; /* evidence started (after any policy text) */
     uint32_t      segments;  /* segments appended */
     uint32_t      walked;    /* entries cover the head up to here */
+    uint32_t      wait;      /* the message at walked needs the head to reach this length */
     uint32_t      live;      /* offset where TCP reassembly takes over, or AMFTCP_HEAD_NOT_LIVE */
     uint32_t      max_message;
     amf_evidence  evidence;

@@ -18,6 +18,8 @@
 /* Length-prefixed messages must also have ended where segments ended this
  * often: a sender writes a message at a time. */
 #define AMF_EVIDENCE_ALIGNED        2u
+/* The single-message test runs on every one of the first segments. */
+#define AMF_EVIDENCE_DETECT_EVERY   8u
 
 static bool same_framing(const amf_framing *a, const amf_framing *b)
 {
@@ -288,7 +290,7 @@ static int compare(const amf_candidate *a, const amf_candidate *b)
     return fa > fb ? 1 : fa < fb ? -1 : 0;
 }
 
-amf_verdict amf_evidence_verdict(const amf_evidence *e, const uint8_t *buf, size_t len,
+amf_verdict amf_evidence_verdict(amf_evidence *e, const uint8_t *buf, size_t len,
                                  bool strict, const amf_framing *hint, bool final,
                                  amf_framing *out)
 {
@@ -307,10 +309,16 @@ amf_verdict amf_evidence_verdict(const amf_evidence *e, const uint8_t *buf, size
             }
         }
     }
-    /* One convincing message is enough, as it always was. */
-    if (amf_frame_detect(buf + e->start, len - e->start, e->max_message, strict, hint, out) ==
-        AMF_DETECT_YES)
-        return AMF_VERDICT_FRAMED;
+    /* One convincing message is enough, as it always was.  The test walks
+     * the bytes from their start: once the first segments are past, it runs
+     * again only when they have doubled, so that a first message arriving
+     * over many segments costs linear time. */
+    if (final || e->segments <= AMF_EVIDENCE_DETECT_EVERY || len >= e->detect_at) {
+        if (amf_frame_detect(buf + e->start, len - e->start, e->max_message, strict, hint, out) ==
+            AMF_DETECT_YES)
+            return AMF_VERDICT_FRAMED;
+        e->detect_at = (uint32_t)(len < UINT32_MAX / 2 ? 2 * len : UINT32_MAX);
+    }
 
     bool alive = false;
     const amf_candidate *best = NULL;

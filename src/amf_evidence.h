@@ -55,6 +55,7 @@ typedef struct amf_evidence {
     uint32_t seg_end[AMF_EVIDENCE_SEGMENTS]; /* offsets where segments ended */
     uint32_t segments;   /* segments added (may exceed the ones remembered) */
     uint32_t start;      /* where AMF begins (after policy-file text) */
+    uint32_t detect_at;  /* the single-message test runs again at this length */
     uint32_t max_message;
 } amf_evidence;
 
@@ -87,8 +88,9 @@ bool amf_evidence_promising(const amf_evidence *e, size_t len);
  * own that this is AMF (the heuristic); otherwise the stream is known to be
  * AMF and only the framing is asked.  hint (may be NULL): the other
  * direction's framing, preferred on a tie.  final: no more bytes will come
- * (a limit was reached): take the best candidate there is. */
-amf_verdict amf_evidence_verdict(const amf_evidence *e, const uint8_t *buf, size_t len,
+ * (a limit was reached): take the best candidate there is.  Notes in e when
+ * it last ran its single-message test. */
+amf_verdict amf_evidence_verdict(amf_evidence *e, const uint8_t *buf, size_t len,
                                  bool strict, const amf_framing *hint, bool final,
                                  amf_framing *out);
 
