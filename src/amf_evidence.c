@@ -18,6 +18,9 @@
 /* Length-prefixed messages must also have ended where segments ended this
  * often: a sender writes a message at a time. */
 #define AMF_EVIDENCE_ALIGNED        2u
+/* How far a value decoded before it failed tells its encoding a little:
+ * counted up to this many bytes a message. */
+#define AMF_EVIDENCE_PARTIAL_MAX    16u
 /* The single-message test runs on every one of the first segments. */
 #define AMF_EVIDENCE_DETECT_EVERY   8u
 
@@ -163,8 +166,11 @@ static void walk_length(amf_evidence *e, amf_candidate *c, const uint8_t *buf, u
             amf_config_init(&cfg);
             amf_result res;
             if (amf_decode(&cfg, c->framing.version, buf + c->pos + fr.header, value_len, true,
-                           &res) != AMF_OK && res.length > 0)
+                           &res) != AMF_OK && res.length > 0) {
                 c->failed_deep++;
+                c->partial += res.length < AMF_EVIDENCE_PARTIAL_MAX ? res.length
+                                                                    : AMF_EVIDENCE_PARTIAL_MAX;
+            }
         }
         count_message(e, c, good, good ? value_len - opaque : 0, c->pos + fr.length);
         c->pos += fr.length;
@@ -277,11 +283,12 @@ bool amf_evidence_promising(const amf_evidence *e, size_t len)
 /* Known to be AMF: how well a candidate that framed messages (decoding or
  * not) fits.  A length prefix that keeps ending messages where segments end
  * is the strongest sign of its framing, whatever the values hold; values
- * that decode add their structure; values that do not, count against. */
+ * that decode add their structure, values that do not count against, less
+ * how far they decoded (an encoder's bug is still its encoding). */
 static int64_t fit(const amf_candidate *c)
 {
     int64_t per_aligned = c->framing.kind == AMF_FRAME_LENGTH ? 8 : 2;
-    return per_aligned * c->aligned + c->structure - 4 * (int64_t)c->failed;
+    return per_aligned * c->aligned + c->structure + c->partial - 4 * (int64_t)c->failed;
 }
 
 static int compare(const amf_candidate *a, const amf_candidate *b)

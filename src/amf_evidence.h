@@ -44,6 +44,7 @@ typedef struct amf_candidate {
     uint32_t good;       /* messages whose value decoded exactly, plausibly */
     uint32_t failed;     /* messages framed whose value did not */
     uint32_t failed_deep;/* ... of them, values that failed past their first byte */
+    uint32_t partial;    /* bytes those values decoded before failing (capped per message) */
     uint32_t aligned;    /* messages that ended where a segment ended */
     uint32_t structure;  /* bytes of AMF structure in the good messages */
     uint32_t best;       /* the most structure in one good message */

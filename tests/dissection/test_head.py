@@ -103,6 +103,35 @@ class MalformedFirstDefaultTest(T.AmfTestCase):
         self.assertNotIn("start was not captured", out)
 
 
+class SealedInterleavedTest(T.AmfTestCase):
+    """sealed-interleaved.pcap: bytearray-node writes typed objects with the
+    sealed member names and values interleaved, so every client message is
+    malformed, though well framed (gen/sealed-interleaved.js)."""
+    PCAP = "sealed-interleaved"
+    CLIENT = [4, 8, 11]
+    SERVER = {6: '"ok 1"', 9: '"ok 2"', 12: '"ok 3"'}
+
+    def check(self, extra):
+        frames = T.fields(self.PCAP, ["amftcp.framing", "amf.json"], "amftcp", extra=extra,
+                          experts=True)
+        self.assertEqual(sorted(frames), sorted(self.CLIENT + list(self.SERVER)))
+        for n in self.CLIENT:
+            f = frames[n]
+            self.assertEqual(f["amftcp.framing"], ["u32be+amf3"], "frame %d" % n)
+            self.assertIn("sealed member name: string reference #2 at offset 22",
+                          " ".join(f["_ws.expert.message"]), "frame %d" % n)
+            self.assertEqual(f.amftcp_experts(), ["amftcp.malformed"], "frame %d" % n)
+        for n, doc in self.SERVER.items():
+            self.assertEqual(frames[n]["amf.json"], [doc])
+            self.assertEqual(frames[n].amftcp_experts(), [])
+
+    def test_heuristic(self):
+        self.check(())
+
+    def test_decode_as(self):
+        self.check(("-d", "tcp.port==20190,amftcp"))
+
+
 class MidstreamTest(T.AmfTestCase):
     """midstream.pcap starts inside a message (no SYN): the only case, with
     a lost segment, where the start of a message is said not captured."""
