@@ -36,7 +36,6 @@ typedef struct amftcp_fields {
     int vector_fixed;        /* amf.vector.fixed */
     int vector_type;         /* amf.vector.type */
     int dict_weak;           /* amf.dictionary.weak */
-    int traits;              /* amf.traits */
     int traits_dynamic;      /* amf.traits.dynamic */
     int traits_external;     /* amf.traits.externalizable */
     int date_tz;             /* amf.date.timezone */
