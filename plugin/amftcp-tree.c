@@ -293,13 +293,11 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
             proto_tree_add_uint(sub, hf, c->tvb, marker_offset, 1, ev->marker);
     }
     if (ev->role == AMF_ROLE_MEMBER && ev->name.ptr && ev->name_length) {
-        proto_item *pi;
         if (ev->flags & AMF_F_NAME_REF) {
             add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
                              ev->name_length, ev->name);
-            pi = proto_tree_add_uint(sub, hf_amftcp_string_ref, c->tvb,
-                                     c->base + ev->name_offset, ev->name_length, ev->name_ref);
-            (void)pi;
+            proto_tree_add_uint(sub, hf_amftcp_string_ref, c->tvb, c->base + ev->name_offset,
+                                ev->name_length, ev->name_ref);
         } else if (ev->name.len) {
             add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
                              ev->name_length, ev->name);
