@@ -898,6 +898,14 @@ static void pool_free(void *ctx, void *ptr)
     wmem_free((wmem_allocator_t *)ctx, ptr);
 }
 
+void amftcp_config_init(amf_config *cfg, wmem_allocator_t *pool)
+{
+    amf_config_init(cfg);
+    cfg->alloc.realloc_fn = pool_realloc;
+    cfg->alloc.free_fn = pool_free;
+    cfg->alloc.ctx = pool;
+}
+
 amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                 proto_item *top_item, uint32_t offset, uint32_t length,
                                 const amf_framing *framing, amftcp_summary *summary,
@@ -932,14 +940,11 @@ static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         amf_flex_init(flex);
     c.value = length ? tvb_get_ptr(tvb, offset, length) : (const uint8_t *)"";
 
+    /* Packet scope: an exception thrown mid-decode (tree limits) frees it all. */
     amf_config cfg;
-    amf_config_init(&cfg);
+    amftcp_config_init(&cfg, pinfo->pool);
     cfg.max_depth = amftcp_pref_max_depth < AMF_MAX_DEPTH_CEILING ? amftcp_pref_max_depth
                                                                   : AMF_MAX_DEPTH_CEILING;
-    /* Packet scope: an exception thrown mid-decode (tree limits) frees it all. */
-    cfg.alloc.realloc_fn = pool_realloc;
-    cfg.alloc.free_fn = pool_free;
-    cfg.alloc.ctx = pinfo->pool;
     cfg.max_message = length;
 
     amf_json json;

@@ -768,7 +768,8 @@ static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
  * cut by the end of the segment is taken on less evidence: its header and
  * what there is of its value must frame and decode so far; TCP then brings
  * the rest, and the whole message is checked as it decodes. */
-static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t len)
+static uint32_t resync_length(packet_info *pinfo, const amf_framing *f, const guint8 *p,
+                              uint32_t len)
 {
     uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
     uint32_t cut = 0;
@@ -781,7 +782,7 @@ static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t le
         if (!cut && amf_frame_measure(f, p + i, len - i, amftcp_pref_max_message, &fr) == AMF_OK &&
             fr.length > len - i && fr.header < len - i && fr.length > fr.header) {
             amf_config cfg;
-            amf_config_init(&cfg);
+            amftcp_config_init(&cfg, pinfo->pool);
             cfg.max_message = fr.length - fr.header;
             amf_result res;
             if (amf_decode(&cfg, f->version, p + i + fr.header, len - i - fr.header, false,
@@ -794,13 +795,13 @@ static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t le
 
 /* Over the size limit, but followed by what starts like an AMF value: a
  * real message too large to take, not a broken length. */
-static bool oversized_value_plausible(const amf_framing *f, const amf_frame *fr,
-                                      const guint8 *p, uint32_t len)
+static bool oversized_value_plausible(packet_info *pinfo, const amf_framing *f,
+                                      const amf_frame *fr, const guint8 *p, uint32_t len)
 {
     if (fr->header >= len)
         return false;
     amf_config cfg;
-    amf_config_init(&cfg);
+    amftcp_config_init(&cfg, pinfo->pool);
     cfg.max_message = UINT32_MAX;
     amf_result res;
     return amf_decode(&cfg, f->version, p + fr->header, len - fr->header, false, &res) ==
@@ -824,7 +825,7 @@ static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, v
     amf_status st = amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr);
     if (st == AMF_OK)
         return fr.length;
-    if (st == AMF_LIMIT && oversized_value_plausible(&call->pk->framing, &fr, p, len)) {
+    if (st == AMF_LIMIT && oversized_value_plausible(pinfo, &call->pk->framing, &fr, p, len)) {
         /* A real message, only larger than accepted: the rest of this
          * payload is its first part, later payloads skip its other bytes. */
         uint64_t total = call->pk->framing.includes_prefix ? fr.claimed
@@ -838,7 +839,7 @@ static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, v
     }
     /* A length that cannot be right: the bytes up to the next plausible
      * message form one bad PDU. */
-    uint32_t skip = resync_length(&call->pk->framing, p, len);
+    uint32_t skip = resync_length(pinfo, &call->pk->framing, p, len);
     return skip >= call->pk->framing.prefix ? skip : len;
 }
 

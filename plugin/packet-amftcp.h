@@ -131,6 +131,11 @@ void amftcp_jsonl_register(void);
 /* Is a jsonl listener running (amf.json is then built for every message)? */
 bool amftcp_jsonl_active(void);
 
+/* A decode configuration whose reference tables and JSON text come from
+ * pool (wmem, normally pinfo->pool), not malloc: an exception thrown while
+ * it is in use frees them with the pool. */
+void amftcp_config_init(amf_config *cfg, wmem_allocator_t *pool);
+
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
  * into tree, the Info summary, expert infos, (when referenced) amf.json and
  * (when flex is not NULL) the Flex messages it holds, spans relative to
