@@ -16,9 +16,10 @@
 #include "amf_frame.h"
 #include "ws-compat.h"
 
-/* Field ids.  The amf_shared_* ones are the built-in AMF dissector's own
+/* Field ids the tree code uses, defined and registered in packet-amftcp.c.
+ * From hf_amftcp_amf0_type on they are the built-in AMF dissector's own
  * fields when it has them with the same type (so one filter finds a value in
- * RTMP, HTTP and raw TCP alike), else ours under the same name. */
+ * RTMP, HTTP and raw TCP alike), else ours under the same name (hf_shared). */
 extern int hf_amftcp_type;                  /* amf.type */
 extern int hf_amftcp_json;                  /* amf.json */
 extern int hf_amftcp_integer;               /* amf.int */
