@@ -52,8 +52,8 @@ tvbuff_t *amftcp_inflate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ui
         return NULL;
     }
     add_new_data_source(pinfo, inflated, source);
-    proto_tree_add_uint(tree, amftcp_hf.compressed, tvb, offset, length, length);
-    proto_item *pi = proto_tree_add_uint(tree, amftcp_hf.inflated, tvb, offset, length,
+    proto_tree_add_uint(tree, hf_amftcp_compressed, tvb, offset, length, length);
+    proto_item *pi = proto_tree_add_uint(tree, hf_amftcp_inflated, tvb, offset, length,
                                          tvb_captured_length(inflated));
     proto_item_set_generated(pi);
     return inflated;

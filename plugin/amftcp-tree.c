@@ -243,8 +243,8 @@ static proto_item *add_value_item(tree_ctx *c, const amf_event *ev, const label 
     proto_tree *parent = current_tree(c);
     uint32_t offset = c->base + ev->offset;
     if (!c->visible)
-        return proto_tree_add_uint(parent, amftcp_hf.type, c->tvb, offset, length, ev->type);
-    return proto_tree_add_uint_format(parent, amftcp_hf.type, c->tvb, offset, length, ev->type,
+        return proto_tree_add_uint(parent, hf_amftcp_type, c->tvb, offset, length, ev->type);
+    return proto_tree_add_uint_format(parent, hf_amftcp_type, c->tvb, offset, length, ev->type,
                                       "%s", l->buf);
 }
 
@@ -265,7 +265,7 @@ static bool marker_named(amf_version version, uint8_t marker)
     static uint8_t named[2][256];
     uint8_t *slot = &named[version == AMF_VERSION_3][marker];
     if (!*slot) {
-        int hf = version == AMF_VERSION_3 ? amftcp_hf.amf3_type : amftcp_hf.amf0_type;
+        int hf = version == AMF_VERSION_3 ? hf_amftcp_amf3_type : hf_amftcp_amf0_type;
         const header_field_info *hfi = proto_registrar_get_nth(hf);
         *slot = hfi->strings && try_val_to_str(marker, (const value_string *)hfi->strings) ? 1 : 2;
     }
@@ -277,11 +277,11 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
 {
     uint32_t marker_offset = c->base + ev->offset;
     if (ev->flags & AMF_F_AVMPLUS) {
-        proto_tree_add_item(sub, amftcp_hf.avmplus, c->tvb, marker_offset, 1, ENC_NA);
+        proto_tree_add_item(sub, hf_amftcp_avmplus, c->tvb, marker_offset, 1, ENC_NA);
         marker_offset++;
     }
     if (!(ev->flags & AMF_F_NO_MARKER)) {
-        int hf = ev->version == AMF_VERSION_3 ? amftcp_hf.amf3_type : amftcp_hf.amf0_type;
+        int hf = ev->version == AMF_VERSION_3 ? hf_amftcp_amf3_type : hf_amftcp_amf0_type;
         /* The built-in dissector's marker tables lack some markers (AMF3
          * vectors and Dictionary): those are named here, the rest by the
          * field's own table when the label is printed. */
@@ -293,15 +293,13 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
             proto_tree_add_uint(sub, hf, c->tvb, marker_offset, 1, ev->marker);
     }
     if (ev->role == AMF_ROLE_MEMBER && ev->name.ptr && ev->name_length) {
-        proto_item *pi;
         if (ev->flags & AMF_F_NAME_REF) {
-            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->name_offset,
+            add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
                              ev->name_length, ev->name);
-            pi = proto_tree_add_uint(sub, amftcp_hf.string_ref, c->tvb,
-                                     c->base + ev->name_offset, ev->name_length, ev->name_ref);
-            (void)pi;
+            proto_tree_add_uint(sub, hf_amftcp_string_ref, c->tvb, c->base + ev->name_offset,
+                                ev->name_length, ev->name_ref);
         } else if (ev->name.len) {
-            add_string_field(c, sub, amftcp_hf.membername, c->base + ev->name_offset,
+            add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
                              ev->name_length, ev->name);
         }
     }
@@ -318,7 +316,7 @@ static void add_date_field(tree_ctx *c, proto_tree *sub, uint32_t offset, uint32
     t.nsecs = (int)((ms - secs * 1000.0) * 1000000.0);
     if (t.nsecs < 0 || t.nsecs >= 1000000000)
         t.nsecs = 0;
-    proto_tree_add_time(sub, amftcp_hf.date, c->tvb, offset, length, &t);
+    proto_tree_add_time(sub, hf_amftcp_date, c->tvb, offset, length, &t);
 }
 
 /* The field holding a scalar's value, on its payload bytes. */
@@ -328,37 +326,37 @@ static void add_value_field(tree_ctx *c, proto_tree *sub, const amf_event *ev, b
     uint32_t length = ev->data_length;
     switch (ev->type) {
     case AMF_TYPE_BOOLEAN:
-        proto_tree_add_boolean(sub, amftcp_hf.boolean, c->tvb, offset, length, ev->boolean);
+        proto_tree_add_boolean(sub, hf_amftcp_boolean, c->tvb, offset, length, ev->boolean);
         break;
     case AMF_TYPE_INTEGER:
         if ((ev->flags & AMF_F_NO_MARKER) && ev->marker == AMF3_VECTOR_UINT)
-            proto_tree_add_uint(sub, amftcp_hf.uinteger, c->tvb, offset, length, ev->uinteger);
+            proto_tree_add_uint(sub, hf_amftcp_uinteger, c->tvb, offset, length, ev->uinteger);
         else
-            proto_tree_add_int(sub, amftcp_hf.integer, c->tvb, offset, length, ev->integer);
+            proto_tree_add_int(sub, hf_amftcp_integer, c->tvb, offset, length, ev->integer);
         break;
     case AMF_TYPE_NUMBER:
-        proto_tree_add_double(sub, amftcp_hf.number, c->tvb, offset, length, ev->number);
+        proto_tree_add_double(sub, hf_amftcp_number, c->tvb, offset, length, ev->number);
         break;
     case AMF_TYPE_DATE:
         add_date_field(c, sub, offset, length, ev->number);
         if (ev->version == AMF_VERSION_0 && !reference)
-            proto_tree_add_int(sub, amftcp_hf.date_tz, c->tvb, offset + 8, 2, ev->timezone);
+            proto_tree_add_int(sub, hf_amftcp_date_tz, c->tvb, offset + 8, 2, ev->timezone);
         break;
     case AMF_TYPE_STRING:
         if (ev->str.ptr)
-            add_string_field(c, sub, amftcp_hf.string, offset, length, ev->str);
+            add_string_field(c, sub, hf_amftcp_string, offset, length, ev->str);
         if (ev->flags & AMF_F_STRING_REF)
-            proto_tree_add_uint(sub, amftcp_hf.string_ref, c->tvb, offset, length, ev->str_ref);
+            proto_tree_add_uint(sub, hf_amftcp_string_ref, c->tvb, offset, length, ev->str_ref);
         break;
     case AMF_TYPE_XML:
     case AMF_TYPE_XML_DOCUMENT:
         if (ev->str.ptr)
-            add_string_field(c, sub, ev->type == AMF_TYPE_XML ? amftcp_hf.xml : amftcp_hf.xml_doc,
+            add_string_field(c, sub, ev->type == AMF_TYPE_XML ? hf_amftcp_xml : hf_amftcp_xml_doc,
                              offset, length, ev->str);
         break;
     case AMF_TYPE_BYTE_ARRAY:
-        if (ev->str.ptr && proto_field_is_referenced(sub, amftcp_hf.bytearray))
-            proto_tree_add_bytes(sub, amftcp_hf.bytearray, c->tvb, offset, length,
+        if (ev->str.ptr && proto_field_is_referenced(sub, hf_amftcp_bytearray))
+            proto_tree_add_bytes(sub, hf_amftcp_bytearray, c->tvb, offset, length,
                                  (const guint8 *)ev->str.ptr);
         break;
     default:
@@ -550,9 +548,9 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
         proto_item *item = add_value_item(c, ev, &l, ev->length);
         proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
-        proto_tree_add_uint(sub, amftcp_hf.object_ref, c->tvb, c->base + ev->data_offset,
+        proto_tree_add_uint(sub, hf_amftcp_object_ref, c->tvb, c->base + ev->data_offset,
                             ev->data_length, ev->object_index);
-        proto_item *pi = proto_tree_add_uint(sub, amftcp_hf.reference_target, c->tvb,
+        proto_item *pi = proto_tree_add_uint(sub, hf_amftcp_reference_target, c->tvb,
                                              c->base + ev->data_offset, ev->data_length,
                                              ev->target_offset);
         proto_item_set_generated(pi);
@@ -622,26 +620,26 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
         switch (ev->type) {
         case AMF_TYPE_OBJECT:
             if (ev->class_name.len && ev->version == AMF_VERSION_0)
-                add_string_field(c, sub, amftcp_hf.classname, hdr, hdr_len, ev->class_name);
+                add_string_field(c, sub, hf_amftcp_classname, hdr, hdr_len, ev->class_name);
             break;
         case AMF_TYPE_VECTOR_OBJECT:
-            add_string_field(c, sub, amftcp_hf.vector_type, hdr, hdr_len, ev->element_type);
+            add_string_field(c, sub, hf_amftcp_vector_type, hdr, hdr_len, ev->element_type);
             /* fall through */
         case AMF_TYPE_VECTOR_INT:
         case AMF_TYPE_VECTOR_UINT:
         case AMF_TYPE_VECTOR_NUMBER:
-            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
-            proto_tree_add_boolean(sub, amftcp_hf.vector_fixed, c->tvb, hdr, hdr_len,
+            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
+            proto_tree_add_boolean(sub, hf_amftcp_vector_fixed, c->tvb, hdr, hdr_len,
                                    (ev->flags & AMF_F_FIXED) != 0);
             break;
         case AMF_TYPE_DICTIONARY:
-            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
-            proto_tree_add_boolean(sub, amftcp_hf.dict_weak, c->tvb, hdr, hdr_len,
+            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
+            proto_tree_add_boolean(sub, hf_amftcp_dict_weak, c->tvb, hdr, hdr_len,
                                    (ev->flags & AMF_F_WEAK) != 0);
             break;
         case AMF_TYPE_ARRAY:
         case AMF_TYPE_ECMA_ARRAY:
-            proto_tree_add_uint(sub, amftcp_hf.count, c->tvb, hdr, hdr_len, ev->count);
+            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
             break;
         default:
             break;
@@ -676,14 +674,14 @@ static void on_traits(tree_ctx *c, const amf_event *ev)
     }
     if (ev->flags & AMF_F_TRAIT_REF) {
         if (c->visible)
-            proto_tree_add_uint_format(parent, amftcp_hf.trait_ref, c->tvb, offset, ev->length,
+            proto_tree_add_uint_format(parent, hf_amftcp_trait_ref, c->tvb, offset, ev->length,
                                        ev->trait_index, "%s", l.buf);
         else
-            proto_tree_add_uint(parent, amftcp_hf.trait_ref, c->tvb, offset, ev->length,
+            proto_tree_add_uint(parent, hf_amftcp_trait_ref, c->tvb, offset, ev->length,
                                 ev->trait_index);
         /* Every typed object names its class, also through a reference. */
-        if (ev->class_name.len && proto_field_is_referenced(parent, amftcp_hf.classname)) {
-            proto_item *pi = proto_tree_add_string(parent, amftcp_hf.classname, c->tvb, offset,
+        if (ev->class_name.len && proto_field_is_referenced(parent, hf_amftcp_classname)) {
+            proto_item *pi = proto_tree_add_string(parent, hf_amftcp_classname, c->tvb, offset,
                                                    ev->length, amf_text(c, ev->class_name, 1024));
             proto_item_set_generated(pi);
         }
@@ -693,14 +691,14 @@ static void on_traits(tree_ctx *c, const amf_event *ev)
     proto_tree *sub = proto_tree_add_subtree(parent, c->tvb, offset, ev->length,
                                              ett_amftcp_traits, &item, c->visible ? l.buf : "Traits");
     if (ev->class_name.len)
-        add_string_field(c, sub, amftcp_hf.classname, offset, ev->length, ev->class_name);
-    proto_tree_add_uint(sub, amftcp_hf.traitcount, c->tvb, offset, ev->length, ev->sealed_count);
+        add_string_field(c, sub, hf_amftcp_classname, offset, ev->length, ev->class_name);
+    proto_tree_add_uint(sub, hf_amftcp_traitcount, c->tvb, offset, ev->length, ev->sealed_count);
     if (ev->flags & AMF_F_DYNAMIC)
-        proto_tree_add_boolean(sub, amftcp_hf.traits_dynamic, c->tvb, offset, ev->length, TRUE);
+        proto_tree_add_boolean(sub, hf_amftcp_traits_dynamic, c->tvb, offset, ev->length, TRUE);
     if (ev->flags & AMF_F_EXTERNALIZABLE)
-        proto_tree_add_boolean(sub, amftcp_hf.traits_external, c->tvb, offset, ev->length, TRUE);
+        proto_tree_add_boolean(sub, hf_amftcp_traits_external, c->tvb, offset, ev->length, TRUE);
     for (uint32_t i = 0; i < ev->sealed_count; i++)
-        add_string_field(c, sub, amftcp_hf.membername, c->base + ev->sealed[i].offset,
+        add_string_field(c, sub, hf_amftcp_membername, c->base + ev->sealed[i].offset,
                          ev->sealed[i].length, ev->sealed[i].name);
 }
 
@@ -717,9 +715,9 @@ static void on_end(tree_ctx *c, const amf_event *ev)
     tree_frame *f = &c->stack[c->depth - 1];
     if (f->item) {
         if (ev->end_length) {
-            int hf = ev->version == AMF_VERSION_0 ? amftcp_hf.end_of_object
-                   : ev->type == AMF_TYPE_ARRAY ? amftcp_hf.end_of_assoc
-                   : amftcp_hf.end_of_dynamic;
+            int hf = ev->version == AMF_VERSION_0 ? hf_amftcp_end_of_object
+                   : ev->type == AMF_TYPE_ARRAY ? hf_amftcp_end_of_assoc
+                   : hf_amftcp_end_of_dynamic;
             proto_tree_add_item(f->tree, hf, c->tvb, c->base + ev->end_offset, ev->end_length,
                                 ENC_NA);
         }
@@ -792,7 +790,7 @@ static void on_flags(tree_ctx *c, const amf_event *ev)
 {
     if (c->limited)
         return;
-    proto_item *pi = proto_tree_add_uint(current_tree(c), amftcp_hf.flex_flags, c->tvb,
+    proto_item *pi = proto_tree_add_uint(current_tree(c), hf_amftcp_flex_flags, c->tvb,
                                          c->base + ev->offset, 1, ev->uinteger);
     if (c->visible)
         proto_item_set_text(pi, "%s flags, byte %u: 0x%02x%s", amf_text(c, ev->name, 64), ev->index,
@@ -803,8 +801,8 @@ static void on_flags(tree_ctx *c, const amf_event *ev)
 
 static void on_packet_begin(tree_ctx *c, const amf_event *ev)
 {
-    proto_tree_add_uint(c->root, amftcp_hf.packet_version, c->tvb, c->base, 2, (uint32_t)ev->integer);
-    proto_tree_add_uint(c->root, amftcp_hf.header_count, c->tvb, c->base + 2, 2, ev->count);
+    proto_tree_add_uint(c->root, hf_amftcp_packet_version, c->tvb, c->base, 2, (uint32_t)ev->integer);
+    proto_tree_add_uint(c->root, hf_amftcp_header_count, c->tvb, c->base + 2, 2, ev->count);
     c->packet = true;
     if (c->summary)
         wmem_strbuf_append_printf(c->summary->text, "AMF packet v%d", ev->integer);
@@ -812,7 +810,7 @@ static void on_packet_begin(tree_ctx *c, const amf_event *ev)
 
 static void on_packet_count(tree_ctx *c, const amf_event *ev)
 {
-    proto_tree_add_uint(c->root, amftcp_hf.message_count, c->tvb, c->base + ev->offset, 2, ev->count);
+    proto_tree_add_uint(c->root, hf_amftcp_message_count, c->tvb, c->base + ev->offset, 2, ev->count);
 }
 
 static void on_part_begin(tree_ctx *c, const amf_event *ev)
@@ -824,20 +822,20 @@ static void on_part_begin(tree_ctx *c, const amf_event *ev)
                                                     ev->index, amf_text(c, ev->name, 128));
     if (ev->part == AMF_PART_HEADER) {
         /* Counted strings: the item's length is that of the count field. */
-        proto_tree_add_item(sub, amftcp_hf.header_name, c->tvb, c->base + ev->name_offset,
+        proto_tree_add_item(sub, hf_amftcp_header_name, c->tvb, c->base + ev->name_offset,
                             2, ENC_BIG_ENDIAN | ENC_UTF_8);
-        proto_tree_add_boolean(sub, amftcp_hf.header_must_understand, c->tvb,
+        proto_tree_add_boolean(sub, hf_amftcp_header_must_understand, c->tvb,
                                c->base + ev->name_offset + ev->name_length, 1, ev->boolean);
-        proto_tree_add_item(sub, amftcp_hf.header_length, c->tvb, c->base + ev->data_offset, 4,
+        proto_tree_add_item(sub, hf_amftcp_header_length, c->tvb, c->base + ev->data_offset, 4,
                             ENC_BIG_ENDIAN);
         if (ev->boolean && c->visible)
             proto_item_append_text(item, " (must understand)");
     } else {
-        proto_tree_add_item(sub, amftcp_hf.message_target, c->tvb, c->base + ev->name_offset,
+        proto_tree_add_item(sub, hf_amftcp_message_target, c->tvb, c->base + ev->name_offset,
                             2, ENC_BIG_ENDIAN | ENC_UTF_8);
-        proto_tree_add_item(sub, amftcp_hf.message_response, c->tvb, c->base + ev->str_offset,
+        proto_tree_add_item(sub, hf_amftcp_message_response, c->tvb, c->base + ev->str_offset,
                             2, ENC_BIG_ENDIAN | ENC_UTF_8);
-        proto_tree_add_item(sub, amftcp_hf.message_length, c->tvb, c->base + ev->data_offset, 4,
+        proto_tree_add_item(sub, hf_amftcp_message_length, c->tvb, c->base + ev->data_offset, 4,
                             ENC_BIG_ENDIAN);
         if (c->visible)
             proto_item_append_text(item, " (response %s)", amf_text(c, ev->str, 128));
@@ -902,6 +900,14 @@ static void pool_free(void *ctx, void *ptr)
     wmem_free((wmem_allocator_t *)ctx, ptr);
 }
 
+void amftcp_config_init(amf_config *cfg, wmem_allocator_t *pool)
+{
+    amf_config_init(cfg);
+    cfg->alloc.realloc_fn = pool_realloc;
+    cfg->alloc.free_fn = pool_free;
+    cfg->alloc.ctx = pool;
+}
+
 amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                 proto_item *top_item, uint32_t offset, uint32_t length,
                                 const amf_framing *framing, amftcp_summary *summary,
@@ -911,7 +917,7 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
      * tree is visible (tshark 4.0 makes the tree visible for -T fields, so a
      * field list naming amf.json cannot be told apart), or for the JSON
      * Lines listener, which needs no tree. */
-    bool json = (tree && proto_field_is_referenced(tree, amftcp_hf.json)) ||
+    bool json = (tree && proto_field_is_referenced(tree, hf_amftcp_json)) ||
                 (summary && amftcp_jsonl_active());
     return decode_tree(tvb, pinfo, tree, top_item, offset, length, framing, summary, flex, json, 0);
 }
@@ -936,14 +942,11 @@ static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         amf_flex_init(flex);
     c.value = length ? tvb_get_ptr(tvb, offset, length) : (const uint8_t *)"";
 
+    /* Packet scope: an exception thrown mid-decode (tree limits) frees it all. */
     amf_config cfg;
-    amf_config_init(&cfg);
+    amftcp_config_init(&cfg, pinfo->pool);
     cfg.max_depth = amftcp_pref_max_depth < AMF_MAX_DEPTH_CEILING ? amftcp_pref_max_depth
                                                                   : AMF_MAX_DEPTH_CEILING;
-    /* Packet scope: an exception thrown mid-decode (tree limits) frees it all. */
-    cfg.alloc.realloc_fn = pool_realloc;
-    cfg.alloc.free_fn = pool_free;
-    cfg.alloc.ctx = pinfo->pool;
     cfg.max_message = length;
 
     amf_json json;
@@ -975,7 +978,7 @@ static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         const char *text = amf_json_finish(&json, &jlen);
         if (summary && amftcp_jsonl_active())
             summary->json = wmem_strndup(pinfo->pool, text, jlen);
-        proto_item *pi = proto_tree_add_string(tree, amftcp_hf.json, tvb, offset, length, text);
+        proto_item *pi = proto_tree_add_string(tree, hf_amftcp_json, tvb, offset, length, text);
         proto_item_set_generated(pi);
         amf_json_free(&json);
     }

@@ -34,7 +34,54 @@ void proto_reg_handoff_amftcp(void);
 
 int proto_amftcp = -1;
 int amftcp_tap = -1;
-amftcp_fields amftcp_hf;
+static int hf_amftcp_length = -1;           /* amftcp.length */
+static int hf_amftcp_framing = -1;          /* amftcp.framing */
+static int hf_amftcp_version = -1;          /* amftcp.amf_version */
+static int hf_amftcp_policy = -1;           /* amftcp.policy */
+static int hf_amftcp_undetected = -1;       /* amftcp.data */
+int hf_amftcp_type = -1;                    /* amf.type */
+int hf_amftcp_json = -1;                    /* amf.json */
+int hf_amftcp_integer = -1;                 /* amf.int */
+int hf_amftcp_uinteger = -1;                /* amf.uint */
+int hf_amftcp_count = -1;                   /* amf.count */
+int hf_amftcp_avmplus = -1;                 /* amf.avmplus */
+int hf_amftcp_vector_fixed = -1;            /* amf.vector.fixed */
+int hf_amftcp_vector_type = -1;             /* amf.vector.type */
+int hf_amftcp_dict_weak = -1;               /* amf.dictionary.weak */
+int hf_amftcp_traits_dynamic = -1;          /* amf.traits.dynamic */
+int hf_amftcp_traits_external = -1;         /* amf.traits.externalizable */
+int hf_amftcp_date_tz = -1;                 /* amf.date.timezone */
+int hf_amftcp_reference_target = -1;        /* amf.reference.offset */
+int hf_amftcp_flex_flags = -1;              /* amf.flex.flags */
+int hf_amftcp_compressed = -1;              /* amftcp.compressed_length */
+int hf_amftcp_inflated = -1;                /* amftcp.inflated_length */
+int hf_amftcp_amf0_type = -1;
+int hf_amftcp_amf3_type = -1;
+int hf_amftcp_number = -1;
+int hf_amftcp_boolean = -1;
+int hf_amftcp_string = -1;
+int hf_amftcp_string_ref = -1;
+int hf_amftcp_object_ref = -1;
+int hf_amftcp_trait_ref = -1;
+int hf_amftcp_date = -1;
+int hf_amftcp_xml_doc = -1;
+int hf_amftcp_xml = -1;
+int hf_amftcp_bytearray = -1;
+int hf_amftcp_classname = -1;
+int hf_amftcp_membername = -1;
+int hf_amftcp_traitcount = -1;
+int hf_amftcp_end_of_object = -1;
+int hf_amftcp_end_of_dynamic = -1;
+int hf_amftcp_end_of_assoc = -1;
+int hf_amftcp_packet_version = -1;
+int hf_amftcp_header_count = -1;
+int hf_amftcp_header_name = -1;
+int hf_amftcp_header_must_understand = -1;
+int hf_amftcp_header_length = -1;
+int hf_amftcp_message_count = -1;
+int hf_amftcp_message_target = -1;
+int hf_amftcp_message_response = -1;
+int hf_amftcp_message_length = -1;
 
 int ett_amftcp = -1;
 int ett_amftcp_value = -1;
@@ -234,59 +281,59 @@ static const value_string amf0_marker_vals[] = {
  * when it does, with the same type, so that one filter finds a value in
  * RTMP, HTTP and raw TCP; registered here otherwise. */
 static hf_register_info hf_shared[] = {
-    { &amftcp_hf.amf0_type, { "AMF0 type", "amf.amf0_type", FT_UINT8, BASE_HEX,
+    { &hf_amftcp_amf0_type, { "AMF0 type", "amf.amf0_type", FT_UINT8, BASE_HEX,
         VALS(amf0_marker_vals), 0x0, NULL, HFILL } },
-    { &amftcp_hf.amf3_type, { "AMF3 type", "amf.amf3_type", FT_UINT8, BASE_HEX,
+    { &hf_amftcp_amf3_type, { "AMF3 type", "amf.amf3_type", FT_UINT8, BASE_HEX,
         VALS(amf3_marker_vals), 0x0, NULL, HFILL } },
-    { &amftcp_hf.number, { "Number", "amf.number", FT_DOUBLE, BASE_NONE,
+    { &hf_amftcp_number, { "Number", "amf.number", FT_DOUBLE, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.boolean, { "Boolean", "amf.boolean", FT_BOOLEAN, BASE_NONE,
+    { &hf_amftcp_boolean, { "Boolean", "amf.boolean", FT_BOOLEAN, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.string, { "String", "amf.string", FT_STRING, BASE_NONE,
+    { &hf_amftcp_string, { "String", "amf.string", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.string_ref, { "String reference", "amf.string_reference", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_string_ref, { "String reference", "amf.string_reference", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.object_ref, { "Object reference", "amf.object_reference", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_object_ref, { "Object reference", "amf.object_reference", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.trait_ref, { "Trait reference", "amf.trait_reference", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_trait_ref, { "Trait reference", "amf.trait_reference", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.date, { "Date", "amf.date", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC,
+    { &hf_amftcp_date, { "Date", "amf.date", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.xml_doc, { "XML document", "amf.xml_doc", FT_STRING, BASE_NONE,
+    { &hf_amftcp_xml_doc, { "XML document", "amf.xml_doc", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.xml, { "XML", "amf.xml", FT_STRING, BASE_NONE,
+    { &hf_amftcp_xml, { "XML", "amf.xml", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.bytearray, { "ByteArray", "amf.bytearray", FT_BYTES, BASE_NONE,
+    { &hf_amftcp_bytearray, { "ByteArray", "amf.bytearray", FT_BYTES, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.classname, { "Class name", "amf.classname", FT_STRING, BASE_NONE,
+    { &hf_amftcp_classname, { "Class name", "amf.classname", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.membername, { "Member name", "amf.membername", FT_STRING, BASE_NONE,
+    { &hf_amftcp_membername, { "Member name", "amf.membername", FT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.traitcount, { "Trait count", "amf.traitcount", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_traitcount, { "Trait count", "amf.traitcount", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.end_of_object, { "End Of Object Marker", "amf.end_of_object_marker", FT_NONE,
+    { &hf_amftcp_end_of_object, { "End Of Object Marker", "amf.end_of_object_marker", FT_NONE,
         BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.end_of_assoc, { "End of associative part", "amf.end_of_associative_part",
+    { &hf_amftcp_end_of_assoc, { "End of associative part", "amf.end_of_associative_part",
         FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.end_of_dynamic, { "End Of dynamic members", "amf.end_of_dynamic_members",
+    { &hf_amftcp_end_of_dynamic, { "End Of dynamic members", "amf.end_of_dynamic_members",
         FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.packet_version, { "AMF version", "amf.version", FT_UINT16, BASE_DEC,
+    { &hf_amftcp_packet_version, { "AMF version", "amf.version", FT_UINT16, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.header_count, { "Header count", "amf.header_count", FT_UINT16, BASE_DEC,
+    { &hf_amftcp_header_count, { "Header count", "amf.header_count", FT_UINT16, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.header_name, { "Name", "amf.header.name", FT_UINT_STRING, BASE_NONE,
+    { &hf_amftcp_header_name, { "Name", "amf.header.name", FT_UINT_STRING, BASE_NONE,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.header_must_understand, { "Must understand", "amf.header.must_understand",
+    { &hf_amftcp_header_must_understand, { "Must understand", "amf.header.must_understand",
         FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.header_length, { "Length", "amf.header.length", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_header_length, { "Length", "amf.header.length", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.message_count, { "Message count", "amf.message_count", FT_UINT16, BASE_DEC,
+    { &hf_amftcp_message_count, { "Message count", "amf.message_count", FT_UINT16, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.message_target, { "Target URI", "amf.message.target_uri", FT_UINT_STRING,
+    { &hf_amftcp_message_target, { "Target URI", "amf.message.target_uri", FT_UINT_STRING,
         BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.message_response, { "Response URI", "amf.message.response_uri",
+    { &hf_amftcp_message_response, { "Response URI", "amf.message.response_uri",
         FT_UINT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-    { &amftcp_hf.message_length, { "Length", "amf.message.length", FT_UINT32, BASE_DEC,
+    { &hf_amftcp_message_length, { "Length", "amf.message.length", FT_UINT32, BASE_DEC,
         NULL, 0x0, NULL, HFILL } },
 };
 
@@ -614,7 +661,7 @@ static void dissect_policy(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
     bool request = tvb_strneql(tvb, offset, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0;
     proto_item_append_text(ti, ", Flash policy file %s", request ? "request" : "answer");
-    proto_tree_add_item(sub, amftcp_hf.policy, tvb, offset, length, ENC_ASCII);
+    proto_tree_add_item(sub, hf_amftcp_policy, tvb, offset, length, ENC_ASCII);
     set_info(pinfo, call, request ? "Policy file request" : "Policy file answer", false);
 
     amftcp_tap_info *tap = wmem_new0(pinfo->pool, amftcp_tap_info);
@@ -634,15 +681,15 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_tree *sub;
     proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
     proto_item_append_text(ti, ", %s, %u bytes", amf_framing_description(f), length);
-    proto_item *pi = proto_tree_add_string(sub, amftcp_hf.framing, tvb, offset, 0, amf_framing_name(f));
+    proto_item *pi = proto_tree_add_string(sub, hf_amftcp_framing, tvb, offset, 0, amf_framing_name(f));
     proto_item_set_generated(pi);
     if (f->kind != AMF_FRAME_PACKET) {
-        pi = proto_tree_add_uint(sub, amftcp_hf.version, tvb, offset + header, length > header ? 1 : 0,
+        pi = proto_tree_add_uint(sub, hf_amftcp_version, tvb, offset + header, length > header ? 1 : 0,
                                  f->version);
         proto_item_set_generated(pi);
     }
     if (header)
-        proto_tree_add_item(sub, amftcp_hf.length, tvb, offset, header,
+        proto_tree_add_item(sub, hf_amftcp_length, tvb, offset, header,
                             f->little_endian ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN);
 
     amftcp_summary summary;
@@ -709,7 +756,7 @@ static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_tree *sub;
     proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
     proto_item_append_text(ti, ", %u bytes not decoded", length);
-    proto_tree_add_item(sub, amftcp_hf.undetected, tvb, offset, length, ENC_NA);
+    proto_tree_add_item(sub, hf_amftcp_undetected, tvb, offset, length, ENC_NA);
     proto_tree_add_expert_format(sub, pinfo, ei, tvb, offset, length, "%s", why);
     set_info(pinfo, call, why, true);
 }
@@ -721,7 +768,8 @@ static void dissect_unframed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
  * cut by the end of the segment is taken on less evidence: its header and
  * what there is of its value must frame and decode so far; TCP then brings
  * the rest, and the whole message is checked as it decodes. */
-static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t len)
+static uint32_t resync_length(packet_info *pinfo, const amf_framing *f, const guint8 *p,
+                              uint32_t len)
 {
     uint32_t limit = len < AMFTCP_RESYNC_SCAN_MAX ? len : AMFTCP_RESYNC_SCAN_MAX;
     uint32_t cut = 0;
@@ -734,7 +782,7 @@ static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t le
         if (!cut && amf_frame_measure(f, p + i, len - i, amftcp_pref_max_message, &fr) == AMF_OK &&
             fr.length > len - i && fr.header < len - i && fr.length > fr.header) {
             amf_config cfg;
-            amf_config_init(&cfg);
+            amftcp_config_init(&cfg, pinfo->pool);
             cfg.max_message = fr.length - fr.header;
             amf_result res;
             if (amf_decode(&cfg, f->version, p + i + fr.header, len - i - fr.header, false,
@@ -747,13 +795,13 @@ static uint32_t resync_length(const amf_framing *f, const guint8 *p, uint32_t le
 
 /* Over the size limit, but followed by what starts like an AMF value: a
  * real message too large to take, not a broken length. */
-static bool oversized_value_plausible(const amf_framing *f, const amf_frame *fr,
-                                      const guint8 *p, uint32_t len)
+static bool oversized_value_plausible(packet_info *pinfo, const amf_framing *f,
+                                      const amf_frame *fr, const guint8 *p, uint32_t len)
 {
     if (fr->header >= len)
         return false;
     amf_config cfg;
-    amf_config_init(&cfg);
+    amftcp_config_init(&cfg, pinfo->pool);
     cfg.max_message = UINT32_MAX;
     amf_result res;
     return amf_decode(&cfg, f->version, p + fr->header, len - fr->header, false, &res) ==
@@ -777,7 +825,7 @@ static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, v
     amf_status st = amf_frame_measure(&call->pk->framing, p, len, amftcp_pref_max_message, &fr);
     if (st == AMF_OK)
         return fr.length;
-    if (st == AMF_LIMIT && oversized_value_plausible(&call->pk->framing, &fr, p, len)) {
+    if (st == AMF_LIMIT && oversized_value_plausible(pinfo, &call->pk->framing, &fr, p, len)) {
         /* A real message, only larger than accepted: the rest of this
          * payload is its first part, later payloads skip its other bytes. */
         uint64_t total = call->pk->framing.includes_prefix ? fr.claimed
@@ -791,7 +839,7 @@ static guint get_length_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, v
     }
     /* A length that cannot be right: the bytes up to the next plausible
      * message form one bad PDU. */
-    uint32_t skip = resync_length(&call->pk->framing, p, len);
+    uint32_t skip = resync_length(pinfo, &call->pk->framing, p, len);
     return skip >= call->pk->framing.prefix ? skip : len;
 }
 
@@ -919,7 +967,7 @@ static void dissect_continued(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     proto_tree *sub;
     proto_item *ti = add_message_item(tvb, tree, offset, length, &sub);
     proto_item_append_text(ti, ", %u bytes of a message that ends in a later segment", length);
-    proto_tree_add_item(sub, amftcp_hf.undetected, tvb, offset, length, ENC_NA);
+    proto_tree_add_item(sub, hf_amftcp_undetected, tvb, offset, length, ENC_NA);
     set_info(pinfo, call, "AMF message, continued in a later segment", true);
 }
 
@@ -1179,47 +1227,47 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
 void proto_register_amftcp(void)
 {
     static hf_register_info hf[] = {
-        { &amftcp_hf.length, { "Length", "amftcp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
+        { &hf_amftcp_length, { "Length", "amftcp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
             "The message's length prefix, as sent", HFILL } },
-        { &amftcp_hf.framing, { "Framing", "amftcp.framing", FT_STRING, BASE_NONE, NULL, 0x0,
+        { &hf_amftcp_framing, { "Framing", "amftcp.framing", FT_STRING, BASE_NONE, NULL, 0x0,
             "How messages are delimited on this direction of the connection", HFILL } },
-        { &amftcp_hf.version, { "AMF version", "amftcp.amf_version", FT_UINT8, BASE_DEC, NULL, 0x0,
+        { &hf_amftcp_version, { "AMF version", "amftcp.amf_version", FT_UINT8, BASE_DEC, NULL, 0x0,
             "Encoding of the message's value (0 or 3)", HFILL } },
-        { &amftcp_hf.policy, { "Policy file text", "amftcp.policy", FT_STRING, BASE_NONE, NULL, 0x0,
+        { &hf_amftcp_policy, { "Policy file text", "amftcp.policy", FT_STRING, BASE_NONE, NULL, 0x0,
             "Flash cross-domain policy request or answer, NUL-terminated", HFILL } },
-        { &amftcp_hf.undetected, { "Data", "amftcp.data", FT_BYTES, BASE_NONE, NULL, 0x0,
+        { &hf_amftcp_undetected, { "Data", "amftcp.data", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Bytes not decoded as AMF", HFILL } },
-        { &amftcp_hf.type, { "Type", "amf.type", FT_UINT8, BASE_DEC, VALS(amf_type_vals), 0x0,
+        { &hf_amftcp_type, { "Type", "amf.type", FT_UINT8, BASE_DEC, VALS(amf_type_vals), 0x0,
             "AMF type of the value, the same names for AMF0 and AMF3", HFILL } },
-        { &amftcp_hf.json, { "JSON", "amf.json", FT_STRING, BASE_NONE, NULL, 0x0,
+        { &hf_amftcp_json, { "JSON", "amf.json", FT_STRING, BASE_NONE, NULL, 0x0,
             "The whole message as one JSON document (built only when this field is used)", HFILL } },
-        { &amftcp_hf.integer, { "Integer", "amf.int", FT_INT32, BASE_DEC, NULL, 0x0,
+        { &hf_amftcp_integer, { "Integer", "amf.int", FT_INT32, BASE_DEC, NULL, 0x0,
             "AMF3 integer or Vector.<int> element", HFILL } },
-        { &amftcp_hf.uinteger, { "Unsigned integer", "amf.uint", FT_UINT32, BASE_DEC, NULL, 0x0,
+        { &hf_amftcp_uinteger, { "Unsigned integer", "amf.uint", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Vector.<uint> element", HFILL } },
-        { &amftcp_hf.count, { "Count", "amf.count", FT_UINT32, BASE_DEC, NULL, 0x0,
+        { &hf_amftcp_count, { "Count", "amf.count", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Element, entry or byte count as sent", HFILL } },
-        { &amftcp_hf.avmplus, { "AVM+ marker", "amf.avmplus", FT_NONE, BASE_NONE, NULL, 0x0,
+        { &hf_amftcp_avmplus, { "AVM+ marker", "amf.avmplus", FT_NONE, BASE_NONE, NULL, 0x0,
             "AMF0 marker 0x11: the next value is AMF3", HFILL } },
-        { &amftcp_hf.vector_fixed, { "Fixed length", "amf.vector.fixed", FT_BOOLEAN, BASE_NONE,
+        { &hf_amftcp_vector_fixed, { "Fixed length", "amf.vector.fixed", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, NULL, HFILL } },
-        { &amftcp_hf.vector_type, { "Element type", "amf.vector.type", FT_STRING, BASE_NONE,
+        { &hf_amftcp_vector_type, { "Element type", "amf.vector.type", FT_STRING, BASE_NONE,
             NULL, 0x0, "Vector.<Object> element type name", HFILL } },
-        { &amftcp_hf.dict_weak, { "Weak keys", "amf.dictionary.weak", FT_BOOLEAN, BASE_NONE,
+        { &hf_amftcp_dict_weak, { "Weak keys", "amf.dictionary.weak", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, NULL, HFILL } },
-        { &amftcp_hf.traits_dynamic, { "Dynamic", "amf.traits.dynamic", FT_BOOLEAN, BASE_NONE,
+        { &hf_amftcp_traits_dynamic, { "Dynamic", "amf.traits.dynamic", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, NULL, HFILL } },
-        { &amftcp_hf.traits_external, { "Externalizable", "amf.traits.externalizable", FT_BOOLEAN,
+        { &hf_amftcp_traits_external, { "Externalizable", "amf.traits.externalizable", FT_BOOLEAN,
             BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &amftcp_hf.date_tz, { "Time-zone field", "amf.date.timezone", FT_INT16, BASE_DEC,
+        { &hf_amftcp_date_tz, { "Time-zone field", "amf.date.timezone", FT_INT16, BASE_DEC,
             NULL, 0x0, "AMF0 date time-zone field (minutes), as sent", HFILL } },
-        { &amftcp_hf.reference_target, { "Refers to offset", "amf.reference.offset", FT_UINT32,
+        { &hf_amftcp_reference_target, { "Refers to offset", "amf.reference.offset", FT_UINT32,
             BASE_DEC, NULL, 0x0, "Where the referenced value starts in the message", HFILL } },
-        { &amftcp_hf.compressed, { "Compressed length", "amftcp.compressed_length", FT_UINT32,
+        { &hf_amftcp_compressed, { "Compressed length", "amftcp.compressed_length", FT_UINT32,
             BASE_DEC, NULL, 0x0, "Bytes of the payload before inflating", HFILL } },
-        { &amftcp_hf.inflated, { "Inflated length", "amftcp.inflated_length", FT_UINT32,
+        { &hf_amftcp_inflated, { "Inflated length", "amftcp.inflated_length", FT_UINT32,
             BASE_DEC, NULL, 0x0, "Bytes of the payload after inflating", HFILL } },
-        { &amftcp_hf.flex_flags, { "Flags", "amf.flex.flags", FT_UINT8, BASE_HEX, NULL, 0x0,
+        { &hf_amftcp_flex_flags, { "Flags", "amf.flex.flags", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Flag byte of a Flex small message (DSK, DSA, DSC)", HFILL } },
     };
 

@@ -16,43 +16,54 @@
 #include "amf_frame.h"
 #include "ws-compat.h"
 
-/* Field ids.  The amf_shared_* ones are the built-in AMF dissector's own
+/* Field ids the tree code uses, defined and registered in packet-amftcp.c.
+ * From hf_amftcp_amf0_type on they are the built-in AMF dissector's own
  * fields when it has them with the same type (so one filter finds a value in
- * RTMP, HTTP and raw TCP alike), else ours under the same name. */
-typedef struct amftcp_fields {
-    /* the message */
-    int length;              /* amftcp.length */
-    int framing;             /* amftcp.framing */
-    int version;             /* amftcp.amf_version */
-    int policy;              /* amftcp.policy */
-    int undetected;          /* amftcp.undetected */
-    /* every value */
-    int type;                /* amf.type */
-    int json;                /* amf.json */
-    int integer;             /* amf.int */
-    int uinteger;            /* amf.uint */
-    int count;               /* amf.count */
-    int avmplus;             /* amf.avmplus */
-    int vector_fixed;        /* amf.vector.fixed */
-    int vector_type;         /* amf.vector.type */
-    int dict_weak;           /* amf.dictionary.weak */
-    int traits;              /* amf.traits */
-    int traits_dynamic;      /* amf.traits.dynamic */
-    int traits_external;     /* amf.traits.externalizable */
-    int date_tz;             /* amf.date.timezone */
-    int reference_target;    /* amf.reference.offset */
-    int flex_flags;          /* amf.flex.flags */
-    int compressed;          /* amftcp.compressed_length */
-    int inflated;            /* amftcp.inflated_length */
-    /* shared with the built-in dissector where it has them */
-    int amf0_type, amf3_type, number, boolean, string, string_ref, object_ref, trait_ref;
-    int date, xml_doc, xml, bytearray, classname, membername, traitcount;
-    int end_of_object, end_of_dynamic, end_of_assoc;
-    int packet_version, header_count, header_name, header_must_understand, header_length;
-    int message_count, message_target, message_response, message_length;
-} amftcp_fields;
+ * RTMP, HTTP and raw TCP alike), else ours under the same name (hf_shared). */
+extern int hf_amftcp_type;                  /* amf.type */
+extern int hf_amftcp_json;                  /* amf.json */
+extern int hf_amftcp_integer;               /* amf.int */
+extern int hf_amftcp_uinteger;              /* amf.uint */
+extern int hf_amftcp_count;                 /* amf.count */
+extern int hf_amftcp_avmplus;               /* amf.avmplus */
+extern int hf_amftcp_vector_fixed;          /* amf.vector.fixed */
+extern int hf_amftcp_vector_type;           /* amf.vector.type */
+extern int hf_amftcp_dict_weak;             /* amf.dictionary.weak */
+extern int hf_amftcp_traits_dynamic;        /* amf.traits.dynamic */
+extern int hf_amftcp_traits_external;       /* amf.traits.externalizable */
+extern int hf_amftcp_date_tz;               /* amf.date.timezone */
+extern int hf_amftcp_reference_target;      /* amf.reference.offset */
+extern int hf_amftcp_flex_flags;            /* amf.flex.flags */
+extern int hf_amftcp_compressed;            /* amftcp.compressed_length */
+extern int hf_amftcp_inflated;              /* amftcp.inflated_length */
+extern int hf_amftcp_amf0_type;
+extern int hf_amftcp_amf3_type;
+extern int hf_amftcp_number;
+extern int hf_amftcp_boolean;
+extern int hf_amftcp_string;
+extern int hf_amftcp_string_ref;
+extern int hf_amftcp_object_ref;
+extern int hf_amftcp_trait_ref;
+extern int hf_amftcp_date;
+extern int hf_amftcp_xml_doc;
+extern int hf_amftcp_xml;
+extern int hf_amftcp_bytearray;
+extern int hf_amftcp_classname;
+extern int hf_amftcp_membername;
+extern int hf_amftcp_traitcount;
+extern int hf_amftcp_end_of_object;
+extern int hf_amftcp_end_of_dynamic;
+extern int hf_amftcp_end_of_assoc;
+extern int hf_amftcp_packet_version;
+extern int hf_amftcp_header_count;
+extern int hf_amftcp_header_name;
+extern int hf_amftcp_header_must_understand;
+extern int hf_amftcp_header_length;
+extern int hf_amftcp_message_count;
+extern int hf_amftcp_message_target;
+extern int hf_amftcp_message_response;
+extern int hf_amftcp_message_length;
 
-extern amftcp_fields amftcp_hf;
 extern int proto_amftcp;
 extern int ett_amftcp;
 extern int ett_amftcp_value;
@@ -120,6 +131,11 @@ void amftcp_stats_register(void);
 void amftcp_jsonl_register(void);
 /* Is a jsonl listener running (amf.json is then built for every message)? */
 bool amftcp_jsonl_active(void);
+
+/* A decode configuration whose reference tables and JSON text come from
+ * pool (wmem, normally pinfo->pool), not malloc: an exception thrown while
+ * it is in use frees them with the pool. */
+void amftcp_config_init(amf_config *cfg, wmem_allocator_t *pool);
 
 /* Decode one message's value (or envelope) at [offset, offset+length) of tvb
  * into tree, the Info summary, expert infos, (when referenced) amf.json and

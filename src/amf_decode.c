@@ -7,6 +7,7 @@
 #include "amf_decoder.h"
 
 #include <glib.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,16 +266,16 @@ bool amf_dec_check_count(amf_dec *d, uint64_t count, uint32_t min_size,
         return true;
     if (d->r.complete) {
         amf_reader_fail(&d->r, AMF_MALFORMED, AMF_ERR_COUNT, item_offset,
-                        "%s claims %llu elements (at least %llu bytes) but only %u bytes are left",
-                        what, (unsigned long long)count, (unsigned long long)need, left);
+                        "%s claims %" PRIu64 " elements (at least %" PRIu64 " bytes) but only %u bytes are left",
+                        what, count, need, left);
         return false;
     }
     /* Not wrong yet: the bytes may still come.  Children report what they
      * miss; the count only rules out what can never fit. */
     if ((uint64_t)d->r.pos + need > d->r.max_message) {
         amf_reader_fail(&d->r, AMF_LIMIT, AMF_ERR_SIZE_LIMIT, item_offset,
-                        "%s claims %llu elements (at least %llu bytes): past the largest message (%u bytes)",
-                        what, (unsigned long long)count, (unsigned long long)need,
+                        "%s claims %" PRIu64 " elements (at least %" PRIu64 " bytes): past the largest message (%u bytes)",
+                        what, count, need,
                         d->r.max_message);
         return false;
     }

@@ -6,6 +6,7 @@
 #include "amf_json.h"
 
 #include <glib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,10 +185,10 @@ static void put_number(amf_json *j, double v)
     puts_(j, text);
 }
 
-static void put_int(amf_json *j, long long v)
+static void put_int(amf_json *j, int64_t v)
 {
     char text[24];
-    snprintf(text, sizeof text, "%lld", v);
+    snprintf(text, sizeof text, "%" PRId64, v);
     puts_(j, text);
 }
 

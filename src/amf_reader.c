@@ -5,6 +5,7 @@
  */
 #include "amf_reader.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,16 +47,16 @@ bool amf_reader_require_slow(amf_reader *r, uint64_t n, uint32_t item_offset, co
         return true;
     if (r->complete) {
         amf_reader_fail(r, AMF_MALFORMED, AMF_ERR_TRUNCATED, item_offset,
-                        "%s needs %llu bytes at offset %u, only %u left in the message",
-                        what, (unsigned long long)n, r->pos, r->len - r->pos);
+                        "%s needs %" PRIu64 " bytes at offset %u, only %u left in the message",
+                        what, n, r->pos, r->len - r->pos);
     } else if (end > r->max_message) {
         amf_reader_fail(r, AMF_LIMIT, AMF_ERR_SIZE_LIMIT, item_offset,
-                        "%s needs %llu bytes at offset %u: past the largest message (%u bytes)",
-                        what, (unsigned long long)n, r->pos, r->max_message);
+                        "%s needs %" PRIu64 " bytes at offset %u: past the largest message (%u bytes)",
+                        what, n, r->pos, r->max_message);
     } else {
         amf_reader_fail(r, AMF_NEED_MORE, AMF_ERR_TRUNCATED, item_offset,
-                        "%s needs %llu bytes at offset %u, %u available so far",
-                        what, (unsigned long long)n, r->pos, r->len - r->pos);
+                        "%s needs %" PRIu64 " bytes at offset %u, %u available so far",
+                        what, n, r->pos, r->len - r->pos);
         r->need_end = end;
     }
     return false;
@@ -71,8 +72,8 @@ void amf_reader_need_more(amf_reader *r, uint64_t extra)
         r->status = AMF_LIMIT;
         r->error = AMF_ERR_SIZE_LIMIT;
         snprintf(r->message, sizeof r->message,
-                 "value needs at least %llu bytes: past the largest message (%u bytes)",
-                 (unsigned long long)r->need_end, r->max_message);
+                 "value needs at least %" PRIu64 " bytes: past the largest message (%u bytes)",
+                 r->need_end, r->max_message);
     }
 }
 
