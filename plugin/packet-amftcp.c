@@ -170,7 +170,7 @@ gint            amftcp_pref_compression = COMPRESSION_AUTO;
 amftcp_pref_bool amftcp_pref_bytearray_amf = FALSE;
 gint            amftcp_pref_references = REFERENCES_BOTH;
 static amftcp_pref_bool amftcp_pref_heuristic = TRUE;
-static guint    amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
+guint           amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
 static amftcp_pref_bool amftcp_desegment = TRUE;
 unsigned        amftcp_pref_max_depth = AMF_DEFAULT_MAX_DEPTH;
 
@@ -224,6 +224,9 @@ typedef struct amftcp_conv {
     uint32_t           heur_rejects; /* payloads the heuristic turned down */
     bool               rejected;     /* the heuristic gave up on this connection */
     bool               last_to_server; /* direction of the packet being dissected */
+    /* The same connection's AMF inside TLS or WebSocket (amftcp-tls.c,
+     * amftcp-websocket.c): a state of its own, made on first use. */
+    struct amftcp_conv *over[AMFTCP_OVER_COUNT_];
 } amftcp_conv;
 
 /* Per packet and layer (wmem_file_scope, via p_add_proto_data): what the
@@ -248,6 +251,7 @@ typedef struct amftcp_call {
     uint32_t       skipped;     /* bytes of the payload before the tvb the PDUs are in */
     bool           to_server;   /* this direction is the client's */
     unsigned       messages;    /* PDUs shown in this call, for the Info column */
+    amftcp_transport transport; /* what carries the bytes: TCP, TLS, WebSocket */
 } amftcp_call;
 
 /* ---- fields ---------------------------------------------------------- */
@@ -394,13 +398,18 @@ static bool sent_to_server(packet_info *pinfo, const struct tcp_analysis *tcpd)
     return pinfo->destport < pinfo->srcport;
 }
 
-static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir)
+static amftcp_conv *get_conv(packet_info *pinfo, unsigned *dir, amftcp_transport transport)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
     amftcp_conv *cd = conversation_get_proto_data(conv, proto_amftcp);
     if (!cd) {
         cd = wmem_new0(wmem_file_scope(), amftcp_conv);
         conversation_add_proto_data(conv, proto_amftcp, cd);
+    }
+    if (transport != AMFTCP_OVER_TCP) {
+        if (!cd->over[transport])
+            cd->over[transport] = wmem_new0(wmem_file_scope(), amftcp_conv);
+        cd = cd->over[transport];
     }
     struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
     *dir = (tcpd && tcpd->fwd == &tcpd->flow2) ? 1 : 0;
@@ -558,7 +567,7 @@ static bool detect_framing(tvbuff_t *tvb, uint32_t from, bool strict, const amf_
 static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_call *call)
 {
     unsigned dir;
-    amftcp_conv *cd = get_conv(pinfo, &dir);
+    amftcp_conv *cd = get_conv(pinfo, &dir, call->transport);
     amftcp_flow *flow = &cd->flow[dir];
     call->conv = cd;
     call->flow = flow;
@@ -1082,13 +1091,21 @@ static uint32_t dissect_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 
 /* ---- entry points ----------------------------------------------------- */
 
-static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static int dissect_over(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                        const struct tcpinfo *tcp, amftcp_transport transport,
+                        const amf_framing *whole)
 {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "AMFTCP");
     amftcp_call call;
     memset(&call, 0, sizeof call);
-    call.tcp = data;
+    call.tcp = tcp;
+    call.transport = transport;
     call.pk = packet_state(tvb, pinfo, &call);
+    if (whole) {
+        call.pk->framing = *whole;
+        call.pk->skip = 0;
+        call.pk->oversized = false;
+    }
     uint32_t payload = tvb_captured_length(tvb);
     if (call.pk->in_head) {
         /* Later passes know the framing the first pass found after this
@@ -1126,12 +1143,38 @@ static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     return payload;
 }
 
+static int dissect_amftcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_over(tvb, pinfo, tree, data, AMFTCP_OVER_TCP, NULL);
+}
+
+int amftcp_dissect_over(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                        amftcp_transport transport)
+{
+    return dissect_over(tvb, pinfo, tree, NULL, transport, NULL);
+}
+
+/* A whole message of a transport that delimits messages itself: nothing
+ * is asked of the layer below, and the framing is this message's own. */
+int amftcp_dissect_whole(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                         amftcp_transport transport, const amf_framing *framing)
+{
+    guint16 saved = pinfo->can_desegment;
+    pinfo->can_desegment = 0;
+    int n = dissect_over(tvb, pinfo, tree, NULL, transport, framing);
+    pinfo->can_desegment = saved;
+    return n;
+}
+
 /* Claim a connection only on convincing bytes.  When TCP saw it open, the
  * evidence of each direction's first segments adds up in its head until it
  * convinces, and the claim covers the connection from its first byte (later
  * passes decode the head).  A connection whose start was not captured is
  * claimed from the first payload that holds a convincing message boundary,
  * and from that frame on. */
+static bool claim_payload(tvbuff_t *tvb, packet_info *pinfo, amftcp_conv *cd, amftcp_flow *flow,
+                          bool policy);
+
 static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     uint32_t len;
@@ -1149,7 +1192,7 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
     if (seen && (seen->rejected || seen->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS))
         return FALSE;
     unsigned dir;
-    amftcp_conv *cd = get_conv(pinfo, &dir);
+    amftcp_conv *cd = get_conv(pinfo, &dir, AMFTCP_OVER_TCP);
     amftcp_flow *flow = &cd->flow[dir];
     const struct tcpinfo *tcp = data;
     flow_start(flow, pinfo, tcp);
@@ -1191,6 +1234,22 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
 
     /* The start of this direction was not captured (or its head gave up):
      * a message boundary in this payload, at its start or further on. */
+    if (!claim_payload(tvb, pinfo, cd, flow, policy))
+        return FALSE;
+    /* From this frame on: earlier frames stay what the first pass made of
+     * them, so later passes (tshark -2, the GUI) show the same. */
+    conversation_set_dissector_from_frame_number(conv, pinfo->num, amftcp_handle);
+    dissect_amftcp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* First pass: does this payload, with no head before it, hold a convincing
+ * message boundary (or policy text)?  Then its direction's framing is set. */
+static bool claim_payload(tvbuff_t *tvb, packet_info *pinfo, amftcp_conv *cd, amftcp_flow *flow,
+                          bool policy)
+{
+    uint32_t len;
+    const guint8 *p = tvb_bytes(tvb, 0, &len);
     amf_framing found;
     memset(&found, 0, sizeof found);
     uint32_t at = 0;
@@ -1198,12 +1257,12 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
         /* Its bodies may hold AMF (HTTP remoting): that is for the other
          * protocol's dissector to hand over. */
         reject_connection(cd);
-        return FALSE;
+        return false;
     }
     if (!policy && (flow->head_dead || !detect_framing(tvb, 0, true, NULL, &found, &at))) {
         if (++cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
             reject_connection(cd);
-        return FALSE;
+        return false;
     }
     if (!policy && flow->framing.kind == AMF_FRAME_UNKNOWN) {
         flow->framing = found;
@@ -1215,11 +1274,25 @@ static amftcp_heur_bool dissect_amftcp_heur(tvbuff_t *tvb, packet_info *pinfo, p
             p_add_proto_data(wmem_file_scope(), pinfo, proto_amftcp, pinfo->curr_layer_num, pk);
         }
     }
-    /* From this frame on: earlier frames stay what the first pass made of
-     * them, so later passes (tshark -2, the GUI) show the same. */
-    conversation_set_dissector_from_frame_number(conv, pinfo->num, amftcp_handle);
-    dissect_amftcp(tvb, pinfo, tree, data);
-    return TRUE;
+    return true;
+}
+
+bool amftcp_claim_stream(tvbuff_t *tvb, packet_info *pinfo, amftcp_transport transport)
+{
+    uint32_t len;
+    if (PINFO_FD_VISITED(pinfo) || tvb_bytes(tvb, 0, &len) == NULL || len == 0)
+        return false;
+    unsigned dir;
+    amftcp_conv *cd = get_conv(pinfo, &dir, transport);
+    if (cd->rejected || cd->heur_rejects >= AMFTCP_HEUR_MAX_REJECTS)
+        return false;
+    amftcp_flow *flow = &cd->flow[dir];
+    flow->started = true;
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
+    bool policy = len >= strlen(AMF_POLICY_REQUEST) &&
+                  memcmp(p, AMF_POLICY_REQUEST, strlen(AMF_POLICY_REQUEST)) == 0 &&
+                  amf_policy_measure(p, len, &(uint32_t){0}) != AMF_MALFORMED;
+    return claim_payload(tvb, pinfo, cd, flow, policy);
 }
 
 /* ---- registration ----------------------------------------------------- */
@@ -1331,6 +1404,7 @@ void proto_register_amftcp(void)
     expert_register_field_array(expert, ei, array_length(ei));
 
     amftcp_handle = register_dissector("amftcp", dissect_amftcp, proto_amftcp);
+    amftcp_tls_register(proto_amftcp);
 
     module_t *module = prefs_register_protocol(proto_amftcp, NULL);
     prefs_register_bool_preference(module, "heuristic", "Find AMF on any TCP port",
@@ -1383,4 +1457,6 @@ void proto_reg_handoff_amftcp(void)
     dissector_add_uint_range_with_preference("tcp.port", "", amftcp_handle);
     heur_dissector_add("tcp", dissect_amftcp_heur, "AMF over TCP", "amftcp_tcp", proto_amftcp,
                        HEURISTIC_ENABLE);
+    amftcp_tls_handoff();
+    amftcp_websocket_handoff();
 }

@@ -250,4 +250,33 @@ const guint8 *amftcp_head_bytes(const amftcp_head *h);
 uint32_t amftcp_head_length(const amftcp_head *h);
 const amftcp_head_entry *amftcp_head_entries(const amftcp_head *h, unsigned *count);
 
+/* AMF inside other transports (amftcp-tls.c, amftcp-websocket.c).  Each
+ * keeps a connection state of its own beside raw TCP's. */
+typedef enum {
+    AMFTCP_OVER_TCP,
+    AMFTCP_OVER_TLS,         /* decrypted TLS application data: a byte stream */
+    AMFTCP_OVER_WEBSOCKET,   /* WebSocket messages, each delimited by WebSocket */
+    AMFTCP_OVER_COUNT_
+} amftcp_transport;
+
+/* First pass, a heuristic of a byte-stream transport: does this payload
+ * hold a convincing message boundary (or policy text)?  Its direction's
+ * framing is then set, as the raw-TCP heuristic does without a head.
+ * Claims nothing: the caller tells its transport. */
+bool amftcp_claim_stream(tvbuff_t *tvb, packet_info *pinfo, amftcp_transport transport);
+/* Dissect a byte-stream transport's payload: detection, framing and
+ * reassembly (through pinfo->desegment_*) as on raw TCP. */
+int amftcp_dissect_over(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                        amftcp_transport transport);
+/* Dissect one whole message of a transport that delimits messages itself,
+ * by `framing`; nothing is asked of the layer below. */
+int amftcp_dissect_whole(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                         amftcp_transport transport, const amf_framing *framing);
+/* The largest message accepted (preference amftcp.max_message). */
+extern guint amftcp_pref_max_message;
+
+void amftcp_tls_register(int proto);
+void amftcp_tls_handoff(void);
+void amftcp_websocket_handoff(void);
+
 #endif /* PACKET_AMFTCP_H */

@@ -77,4 +77,17 @@ typedef void amftcp_stat_init_result;
 #  define AMFTCP_STAT_INIT_FAILED exit(1)
 #endif
 
+/* What TLS hands its heuristic subdissectors as data: on 4.0 the
+ * session's app handle itself (dissector_handle_t *), from 4.2 on a struct
+ * tlsinfo (epan/dissectors/packet-tls.h) whose app_handle points to it
+ * (4.4 and 4.6 checked; 4.2 unverified).  A heuristic that stores its
+ * handle there is called for the rest of the session.  NULL: no slot. */
+#if AMFTCP_WS_AT_LEAST(4, 2)
+#  include <epan/dissectors/packet-tls.h>
+#  define amftcp_tls_app_handle_slot(data) \
+    ((data) ? ((struct tlsinfo *)(data))->app_handle : (dissector_handle_t *)NULL)
+#else
+#  define amftcp_tls_app_handle_slot(data) ((dissector_handle_t *)(data))
+#endif
+
 #endif /* WS_COMPAT_H */

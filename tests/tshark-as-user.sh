@@ -6,8 +6,9 @@
 #
 #   AMFTCP_PLUGIN=build/amftcp.so tests/tshark-as-user.sh -r capture.pcap -V
 #
-# The plugin and the file after -r are copied into a fresh home directory
-# that the unprivileged user can read; the configuration directory there is
+# The plugin, the file after -r and a key log given as
+# `-o tls.keylog_file:FILE` are copied into a fresh home directory that the
+# unprivileged user can read; the configuration directory there is
 # empty, so no preference of the caller leaks in.  Extra environment for
 # tshark (e.g. LD_PRELOAD for a sanitizer build) passes through
 # AMFTCP_TSHARK_ENV ("NAME=value NAME2=value2").
@@ -29,6 +30,20 @@ while [ $# -gt 0 ]; do
     -r)
         cp "$2" "$home/in/"
         args+=(-r "$home/in/$(basename "$2")")
+        shift 2
+        ;;
+    -o)
+        # A TLS key log is read by tshark too: copied beside the capture.
+        case "$2" in
+        tls.keylog_file:*)
+            keylog=${2#tls.keylog_file:}
+            cp "$keylog" "$home/in/"
+            args+=(-o "tls.keylog_file:$home/in/$(basename "$keylog")")
+            ;;
+        *)
+            args+=(-o "$2")
+            ;;
+        esac
         shift 2
         ;;
     *)
