@@ -3,6 +3,7 @@
 http-remoting.js lists every body).  HTTP on port 20190 by Decode As; the
 application/x-amf bodies decoded by amftcp (preference amftcp.http, on by
 default) or, with it off, by Wireshark's built-in AMF dissector."""
+import os
 import unittest
 
 import amftcp_tshark as T
@@ -194,6 +195,26 @@ class BuiltinComparisonTest(T.AmfTestCase):
         extra = HTTP + ("-d", "media_type==application/x-amf,amf")
         self.assertEqual(T.matching_frames(PCAP, "amftcp", extra=extra), [])
         self.assertEqual(T.matching_frames(PCAP, "amf", extra=extra), sorted(BODIES))
+
+
+class CorpusFlashRemotingTest(T.AmfTestCase):
+    """corpus/non-amf-flash-remoting.pcap (another generator, port 8400,
+    which HTTP finds by itself): the connection stays HTTP's, its bodies
+    are amftcp's, and each answer is paired with its request."""
+
+    PCAP = os.path.join("corpus", "non-amf-flash-remoting")
+
+    def test_bodies_under_http(self):
+        frames = T.fields(T.capture(self.PCAP), ["frame.protocols", "amf.json",
+                                                 "amf.envelope.response_to"])
+        bodies = {n: f for n, f in frames.items() if f["amf.json"]}
+        self.assertEqual(sorted(bodies), [4, 6, 8, 9])
+        for n, f in bodies.items():
+            self.assertTrue(f["frame.protocols"][0].endswith(":tcp:http:amftcp"), n)
+        self.assertEqual(T.parse_json(bodies[6]["amf.json"][0])["$packet"]["messages"][0]["target"],
+                         "/1/onResult")
+        self.assertEqual(bodies[6]["amf.envelope.response_to"], ["4"])
+        self.assertEqual(bodies[9]["amf.envelope.response_to"], ["8"])
 
 
 if __name__ == "__main__":
