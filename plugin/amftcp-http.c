@@ -53,6 +53,8 @@ static dissector_handle_t amftcp_http_handle;
 static dissector_handle_t builtin_handle;
 /* Our handle holds the media_type entry (the preference as last applied). */
 static bool http_installed;
+/* The handoff ran: the built-in's entry is there to take over. */
+static bool http_handed_off;
 
 /* Per-frame proto data keys (file scope): one body per key, counted per
  * frame from this base; a frame-scoped counter (packet scope) says which
@@ -305,7 +307,7 @@ static int dissect_amftcp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 void amftcp_http_apply(void)
 {
     dissector_table_t media = find_dissector_table("media_type");
-    if (!media || !amftcp_http_handle || (bool)amftcp_pref_http == http_installed)
+    if (!media || !http_handed_off || (bool)amftcp_pref_http == http_installed)
         return;
     dissector_handle_t current = dissector_get_string_handle(media, AMF_MEDIA_TYPE);
     dissector_handle_t initial = dissector_get_default_string_handle("media_type", AMF_MEDIA_TYPE);
@@ -323,10 +325,9 @@ void amftcp_http_apply(void)
 
 void amftcp_http_handoff(void)
 {
-    amftcp_http_handle = create_dissector_handle(dissect_amftcp_http, proto_amftcp);
-    /* Decode As lists a handle once it was in the table: with the
-     * preference off from the start, ours is offered there too. */
+    /* Decode As offers ours whichever handle has the entry. */
     dissector_add_for_decode_as("media_type", amftcp_http_handle);
+    http_handed_off = true;
     builtin_handle = find_dissector("amf");
     hf_message_framing = proto_registrar_get_id_byname("amftcp.framing");
     amftcp_http_apply();
@@ -356,6 +357,7 @@ void amftcp_http_register(int proto, module_t *module)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 
+    amftcp_http_handle = register_dissector("amftcp_http", dissect_amftcp_http, proto);
     http_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,
                                         g_direct_equal);
 
