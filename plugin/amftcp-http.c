@@ -125,7 +125,8 @@ static http_body *track_envelope(packet_info *pinfo, http_conv *hc, const amf_en
 {
     http_body *body = wmem_new0(wmem_file_scope(), http_body);
     body->count = env->count;
-    body->links = wmem_alloc0_array(wmem_file_scope(), envelope_transaction *, env->count);
+    /* count is at most AMF_ENVELOPE_MAX_MESSAGES: the size cannot overflow. */
+    body->links = wmem_alloc0(wmem_file_scope(), sizeof *body->links * (env->count ? env->count : 1));
     for (uint32_t i = 0; i < env->count; i++) {
         const amf_envelope_message *m = &env->messages[i];
         if (m->role == AMF_ENVELOPE_REQUEST) {
