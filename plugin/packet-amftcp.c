@@ -1406,7 +1406,7 @@ void proto_register_amftcp(void)
     amftcp_handle = register_dissector("amftcp", dissect_amftcp, proto_amftcp);
     amftcp_tls_register(proto_amftcp);
 
-    module_t *module = prefs_register_protocol(proto_amftcp, NULL);
+    module_t *module = prefs_register_protocol(proto_amftcp, amftcp_http_apply);
     prefs_register_bool_preference(module, "heuristic", "Find AMF on any TCP port",
         "Whether connections on ports not listed below are tried for AMF (the heuristic "
         "\"amftcp_tcp\", also in Analyze > Enabled Protocols). A connection is claimed only when "
@@ -1450,6 +1450,7 @@ void proto_register_amftcp(void)
     prefs_register_uint_preference(module, "max_depth", "Nesting depth limit",
         "Values nested deeper than this stop decoding with an error (at most 400)", 10,
         &amftcp_pref_max_depth);
+    amftcp_http_register(proto_amftcp, module);
 }
 
 void proto_reg_handoff_amftcp(void)
@@ -1459,4 +1460,5 @@ void proto_reg_handoff_amftcp(void)
                        HEURISTIC_ENABLE);
     amftcp_tls_handoff();
     amftcp_websocket_handoff();
+    amftcp_http_handoff();
 }

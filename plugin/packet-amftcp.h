@@ -279,4 +279,11 @@ void amftcp_tls_register(int proto);
 void amftcp_tls_handoff(void);
 void amftcp_websocket_handoff(void);
 
+/* Flash Remoting over HTTP (amftcp-http.c): application/x-amf bodies. */
+#include <epan/prefs.h>
+void amftcp_http_register(int proto, module_t *module);
+void amftcp_http_handoff(void);
+/* Preferences applied: the media_type entry follows amftcp.http. */
+void amftcp_http_apply(void);
+
 #endif /* PACKET_AMFTCP_H */

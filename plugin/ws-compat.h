@@ -90,4 +90,24 @@ typedef void amftcp_stat_init_result;
 #  define amftcp_tls_app_handle_slot(data) ((dissector_handle_t *)(data))
 #endif
 
+/* What a "media_type" dissector is given by HTTP: http_message_info_t
+ * (packet-http.h) on 4.0, media_content_info_t (packet-media-type.h) from
+ * 4.2 on (4.4 and 4.6 checked).  Tested by presence of the newer header. */
+#if defined(__has_include)
+#  if __has_include(<epan/dissectors/packet-media-type.h>)
+#    define AMFTCP_HAVE_MEDIA_CONTENT_INFO 1
+#  endif
+#endif
+#ifdef AMFTCP_HAVE_MEDIA_CONTENT_INFO
+#  include <epan/dissectors/packet-media-type.h>
+typedef media_content_info_t amftcp_media_info;
+#  define AMFTCP_MEDIA_HTTP_REQUEST  MEDIA_CONTAINER_HTTP_REQUEST
+#  define AMFTCP_MEDIA_HTTP_RESPONSE MEDIA_CONTAINER_HTTP_RESPONSE
+#else
+#  include <epan/dissectors/packet-http.h>
+typedef http_message_info_t amftcp_media_info;
+#  define AMFTCP_MEDIA_HTTP_REQUEST  HTTP_REQUEST
+#  define AMFTCP_MEDIA_HTTP_RESPONSE HTTP_RESPONSE
+#endif
+
 #endif /* WS_COMPAT_H */

@@ -91,6 +91,7 @@ class Dissection:
         out = T.run_tshark(["-T", "json", "--no-duplicate-keys"] + list(extra), pcap, two_pass)
         self.frames = collections.OrderedDict()
         self.claimed = []
+        self.http_bodies = []
         for pkt in json.loads(out) if out.strip() else []:
             layers = pkt["_source"]["layers"]
             number = int(layers["frame"]["frame.number"])
@@ -98,7 +99,11 @@ class Dissection:
             sport = int(tcp.get("tcp.srcport", "0"))
             items = []
             protos = layers.get("amftcp")
-            if protos is not None:
+            if protos is not None and "http" in layers:
+                # A body HTTP handed over (application/x-amf, amftcp.http):
+                # the connection stays HTTP's.
+                self.http_bodies.append(number)
+            elif protos is not None:
                 self.claimed.append(number)
                 for p in (protos if isinstance(protos, list) else [protos]):
                     experts = []

@@ -86,6 +86,7 @@ static const suite suites[] = {
     { "AMF0 specification", test_amf0_spec },
     { "externalizable classes", test_external },
     { "packet envelope", test_packet },
+    { "envelope pairing", test_envelope },
     { "event spans", test_spans },
     { "truncation", run_truncation },
     { "hostile input", test_hostile },
