@@ -18,7 +18,18 @@
 #     are not blank.
 # Screenshots go to AMFTCP_GUI_OUT (default: a folder beside the scratch
 # home that is removed); AMFTCP_SCREENSHOT=PATH also saves a README-sized
-# crop there.  Bounded: every wait has a deadline, and everything started
+# crop there.  Another capture, filter, frame and tree depth can be given
+# (tests/gui/screenshots.sh does, for each transport):
+#   AMFTCP_GUI_CAPTURE  the capture (default sample-captures/amf3-types.pcap)
+#   AMFTCP_GUI_FILTER   the display filter (default amf.type == "object")
+#   AMFTCP_GUI_FRAME    the frame to go to and expand (default 64)
+#   AMFTCP_GUI_DEPTH    top-level items above "AMF over TCP" in its details
+#                       (default 4: Frame, Ethernet, IPv4, TCP)
+#   AMFTCP_GUI_KEYLOG   a TLS key log, given to tshark and the GUI as
+#                       -o tls.keylog_file:... (copied where the user reads it)
+#   AMFTCP_GUI_SIZE     the screen and window size (default 1200x900)
+#   AMFTCP_GUI_UPPER    the packet list's height in pixels (default 230)
+# Bounded: every wait has a deadline, and everything started
 # here is killed on exit.  Exit 77 (skipped) without Xvfb, wireshark,
 # xdotool or ImageMagick.
 #
@@ -28,12 +39,16 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=${AMFTCP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 plugin=${AMFTCP_PLUGIN:?set AMFTCP_PLUGIN to the amftcp.so to load}
-capture=$source_dir/sample-captures/amf3-types.pcap
-filter='amf.type == "object"'
+capture=${AMFTCP_GUI_CAPTURE:-$source_dir/sample-captures/amf3-types.pcap}
+filter=${AMFTCP_GUI_FILTER:-'amf.type == "object"'}
 bad_filter='amf.type == "no such type"'
-goto_frame=64
-width=1200
-height=900
+goto_frame=${AMFTCP_GUI_FRAME:-64}
+depth=${AMFTCP_GUI_DEPTH:-4}
+keylog=${AMFTCP_GUI_KEYLOG:-}
+size=${AMFTCP_GUI_SIZE:-1200x900}
+width=${size%x*}
+height=${size#*x}
+upper_pane=${AMFTCP_GUI_UPPER:-230}
 
 for tool in Xvfb wireshark tshark xdotool import compare; do
     if ! command -v "$tool" >/dev/null; then
@@ -117,6 +132,12 @@ cp "$plugin" "$personal/$version/epan/amftcp.so"
 cp "$here/probe.lua" "$personal/amftcp-gui-probe.lua"
 cp "$capture" "$work/in/"
 pcap=$work/in/$(basename "$capture")
+# Options both tshark and the GUI get (the key log, when there is one).
+dissect_opts=()
+if [ -n "$keylog" ]; then
+    cp "$keylog" "$work/in/"
+    dissect_opts=(-o "tls.keylog_file:$work/in/$(basename "$keylog")")
+fi
 # Window placement and pane sizes, so the screenshot has room for the tree.
 cat >"$home/.config/wireshark/recent_common" <<EOF
 gui.geometry_main_x: 0
@@ -126,7 +147,7 @@ gui.geometry_main_height: $height
 gui.geometry_main_maximized: FALSE
 EOF
 cat >"$home/.config/wireshark/recent" <<EOF
-gui.geometry_main_upper_pane: 230
+gui.geometry_main_upper_pane: $upper_pane
 EOF
 chmod 700 "$home/run"
 chmod 755 "$work"
@@ -167,7 +188,7 @@ stop_gui() {
 }
 
 # --- tshark's answer, as the same user with the same plugin ---------------
-"${as_user[@]}" "${user_env[@]}" tshark -r "$pcap" -2 -Y "$filter" -T fields -e frame.number \
+"${as_user[@]}" "${user_env[@]}" tshark -r "$pcap" -2 "${dissect_opts[@]}" -Y "$filter" -T fields -e frame.number \
     2>/dev/null | sort -n >"$work/tshark-frames"
 echo "# tshark: $filter matches frames $(tr '\n' ' ' <"$work/tshark-frames")"
 check "tshark matches frame $goto_frame with the filter" grep -qx "$goto_frame" "$work/tshark-frames"
@@ -189,7 +210,7 @@ stop_gui
 
 # --- the real run -----------------------------------------------------------
 : >"$work/report"
-start_gui "$work/wireshark.log" -r "$pcap" -Y "$filter" -g "$goto_frame" -o gui.layout_content_3:NONE
+start_gui "$work/wireshark.log" -r "$pcap" "${dissect_opts[@]}" -Y "$filter" -g "$goto_frame" -o gui.layout_content_3:NONE
 if wait_for 25 window_named "$(basename "$pcap")" >/dev/null; then
     main=$(window_named "$(basename "$pcap")")
     ok "the main window shows $(basename "$pcap") (file opened with the filter)"
@@ -222,11 +243,14 @@ timeout 15 import -window root "$out/1-filtered.png"
 
 # Expand the AMF message of frame $goto_frame: focus the details pane by a
 # click on its empty lower part (this selects its first item, the Frame
-# line), then walk down past Frame, Ethernet, IPv4 and TCP to "AMF over TCP"
-# and expand all its subtrees (Shift+Right).
+# line), then walk down past Frame, Ethernet, IPv4 and TCP (and the
+# transport's own item: HTTP, TLS, WebSocket) to "AMF over TCP" and expand
+# all its subtrees (Shift+Right).
 xdotool mousemove --window "$main" 300 $((height - 60)) click 1
 sleep 0.3
-xdotool key --clearmodifiers Home Down Down Down Down
+downs=()
+for _ in $(seq "$depth"); do downs+=(Down); done
+xdotool key --clearmodifiers Home "${downs[@]}"
 sleep 0.3
 xdotool key --clearmodifiers shift+Right
 xdotool mousemove 0 0
