@@ -50,7 +50,8 @@ void amftcp_head_drop(amftcp_head *h)
     h->closed = true;
 }
 
-bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offset)
+bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offset,
+                     uint32_t *fresh_from)
 {
     uint32_t plen = tvb_captured_length(tvb);
     if (!h->bytes || h->closed)
@@ -68,6 +69,7 @@ bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offs
         return false;
     }
     *offset = (uint32_t)at;
+    *fresh_from = have;
     uint32_t fresh = (uint32_t)at + plen > have ? (uint32_t)at + plen - have : 0;
     if (fresh == 0)
         return true;    /* a retransmission of bytes the head has */
@@ -90,7 +92,7 @@ static bool head_evidence_start(amftcp_head *h)
     const guint8 *p = amftcp_head_bytes(h);
     uint32_t len = amftcp_head_length(h);
     uint32_t off = 0, plen;
-    amf_status st;
+    amf_status st = AMF_MALFORMED;
     while (off < len && (st = amf_policy_measure(p + off, len - off, &plen)) == AMF_OK)
         off += plen;
     if (off < len && st == AMF_NEED_MORE)

@@ -104,6 +104,7 @@ expert_field ei_amftcp_inflate_limit = EI_INIT;
 static expert_field ei_amftcp_too_large = EI_INIT;
 static expert_field ei_amftcp_bad_length = EI_INIT;
 static expert_field ei_amftcp_undetected = EI_INIT;
+static expert_field ei_amftcp_retransmitted = EI_INIT;
 static expert_field ei_amftcp_incomplete = EI_INIT;
 static expert_field ei_amftcp_oversized_part = EI_INIT;
 
@@ -239,6 +240,8 @@ typedef struct amftcp_packet {
     bool        oversized;      /* ... or the rest of a message over the size limit */
     bool        in_head;        /* the payload (or its start) is in its direction's head */
     uint32_t    head_offset;    /* in_head: where it starts in the head */
+    uint32_t    head_fresh;     /* in_head: where its bytes are new (a retransmission
+                                   repeats those before) */
 } amftcp_packet;
 
 /* One call of the dissector on a TCP payload (stack; passed to
@@ -477,10 +480,11 @@ static amf_verdict head_step(tvbuff_t *tvb, amftcp_conv *cd, unsigned dir, uint3
 {
     amftcp_flow *flow = &cd->flow[dir];
     amftcp_head *h = &flow->head;
-    uint32_t at = 0;
-    if (amftcp_head_add(h, seq, tvb, &at)) {
+    uint32_t at = 0, fresh = 0;
+    if (amftcp_head_add(h, seq, tvb, &at, &fresh)) {
         pk->in_head = true;
         pk->head_offset = at;
+        pk->head_fresh = fresh > at ? fresh : at;
     }
     uint32_t frame_start = pk->in_head ? pk->head_offset : amftcp_head_length(h);
     amf_verdict v = AMF_VERDICT_FRAMED;
@@ -1044,13 +1048,22 @@ static uint32_t dissect_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     uint32_t end = start + tvb_captured_length(tvb);
     if (h->live < end)
         end = h->live > start ? h->live : start;
+    /* Bytes an earlier payload brought (a retransmission): the messages
+     * ending in them were shown there. */
+    uint32_t fresh = call->pk->head_fresh;
+    if (fresh >= end) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_amftcp_retransmitted, tvb, 0, end - start,
+                                     "Retransmitted bytes: their messages are in earlier frames");
+        set_info(pinfo, call, "Retransmitted AMF bytes", false);
+        return end - start;
+    }
     unsigned n;
     const amftcp_head_entry *e = amftcp_head_entries(h, &n);
-    /* The first entry that ends after this payload starts. */
+    /* The first entry that ends in this payload's new bytes. */
     unsigned lo = 0, hi = n;
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
-        if (e[mid].end <= start)
+        if (e[mid].end <= fresh)
             lo = mid + 1;
         else
             hi = mid;
@@ -1074,7 +1087,8 @@ static uint32_t dissect_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         }
         shown = e[i].end;
     }
-    if (shown < end && call->flow->framing.kind == AMF_FRAME_UNKNOWN && !PINFO_FD_VISITED(pinfo))
+    if (shown < end && shown >= fresh && call->flow->framing.kind == AMF_FRAME_UNKNOWN &&
+        !PINFO_FD_VISITED(pinfo))
         shown = dissect_head_guess(tvb, pinfo, tree, call, start, shown, end);
     if (shown < end) {
         if (call->flow->framing.kind == AMF_FRAME_UNKNOWN)
@@ -1377,6 +1391,8 @@ void proto_register_amftcp(void)
             "Message length over the largest message accepted", EXPFILL } },
         { &ei_amftcp_bad_length, { "amftcp.bad_length", PI_MALFORMED, PI_ERROR,
             "Message length field cannot be right", EXPFILL } },
+        { &ei_amftcp_retransmitted, { "amftcp.retransmitted", PI_SEQUENCE, PI_NOTE,
+            "Bytes of the stream sent again", EXPFILL } },
         { &ei_amftcp_undetected, { "amftcp.undetected", PI_UNDECODED, PI_NOTE,
             "AMF framing not recognised", EXPFILL } },
         { &ei_amftcp_incomplete, { "amftcp.incomplete", PI_UNDECODED, PI_WARN,

@@ -226,9 +226,12 @@ typedef struct amftcp_head {
 
 void amftcp_head_init(amftcp_head *h, uint32_t max_message);
 /* First pass: append a payload whose first byte has TCP sequence number seq;
- * *offset: where it starts in the head.  false when it does not continue
- * the head (a gap), or the head is closed. */
-bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offset);
+ * *offset: where it starts in the head, *fresh_from: where the bytes the
+ * head did not have yet start (a retransmission repeats some or all).
+ * false when it does not continue the head (a gap), or the head is
+ * closed. */
+bool amftcp_head_add(amftcp_head *h, uint32_t seq, tvbuff_t *tvb, uint32_t *offset,
+                     uint32_t *fresh_from);
 /* The framing the head's evidence shows (see amf_evidence_verdict). */
 amf_verdict amftcp_head_verdict(amftcp_head *h, bool strict, const amf_framing *hint,
                                 amf_framing *out);

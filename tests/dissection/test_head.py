@@ -5,6 +5,8 @@ in an earlier segment, payloads held while the evidence is not complete, and
 "start not captured" said only when it is true.  On the recall corpus
 (sample-captures/corpus/, see its manifest)."""
 import os
+import struct
+import tempfile
 import unittest
 
 import amftcp_tshark as T
@@ -62,6 +64,67 @@ class ScalarFirstTest(T.AmfTestCase):
         protocols = dict(line.split("\t") for line in out.splitlines())
         for f in before:
             self.assertEqual(protocols[str(f)], "eth:ethertype:ip:tcp", "frame %d" % f)
+
+
+def with_copy_of_frame(pcap, number, after):
+    """pcap with a second copy of frame `number` inserted after frame
+    `after` (a retransmission as TCP sees one), written to a temporary
+    file; returns its path."""
+    with open(pcap, "rb") as fh:
+        data = fh.read()
+    endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    records, offset = [], 24
+    while offset + 16 <= len(data):
+        caplen = struct.unpack(endian + "I", data[offset + 8:offset + 12])[0]
+        records.append(data[offset:offset + 16 + caplen])
+        offset += 16 + caplen
+    copy = records[number - 1]
+    # The copy's time: the frame it follows, so the capture stays in order.
+    copy = records[after - 1][:8] + copy[8:]
+    records.insert(after, copy)
+    fd, path = tempfile.mkstemp(suffix=".pcap")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data[:24] + b"".join(records))
+    return path
+
+
+class HeadRetransmissionTest(T.AmfTestCase):
+    """scalar-u32-amf3 with its first client segment sent again after the
+    server's first reply: the head ignores the repeated bytes, and the
+    messages in them are decoded once, in the frame that brought them."""
+
+    @classmethod
+    def setUpClass(cls):
+        original = corpus("scalar-u32-amf3.pcap")
+        first = client_frames(original, 20300, "tcp.len > 0")[0]
+        cls.copy_frame = first + 3
+        cls.path = with_copy_of_frame(original, first, first + 2)
+        cls.first = first
+
+    @classmethod
+    def tearDownClass(cls):
+        os.unlink(cls.path)
+
+    def test_messages_decoded_once(self):
+        frames = T.fields(self.path, ["amf.json"], "tcp.dstport == 20300 && amftcp.length",
+                          experts=True)
+        self.assertEqual(len(frames), 15)
+        self.assertNotIn(self.copy_frame, frames)
+        self.assertEqual(frames[self.first]["amf.json"], ["0"])
+
+    def test_copy_decodes_nothing_again(self):
+        # TCP marks it a spurious retransmission (and 4.0 keeps its payload
+        # to itself); were it handed over, the head would say
+        # amftcp.retransmitted and decode nothing again.
+        frames = T.fields(self.path, ["amftcp.length", "amf.json", "tcp.analysis.retransmission",
+                                      "tcp.analysis.spurious_retransmission"],
+                          "frame.number == %d" % self.copy_frame, experts=True)
+        copy = frames[self.copy_frame]
+        self.assertEqual(copy["amf.json"], [])
+        self.assertEqual(copy["amftcp.length"], [])
+        self.assertTrue(copy["tcp.analysis.retransmission"] or
+                        copy["tcp.analysis.spurious_retransmission"])
+        self.assertIn(copy.amftcp_experts(), ([], ["amftcp.retransmitted"]))
 
 
 class OneByteTest(T.AmfTestCase):
