@@ -1400,6 +1400,7 @@ void proto_register_amftcp(void)
     amftcp_flex_register(proto_amftcp);
     amftcp_tap = register_tap("amftcp");
     amftcp_srt_register(proto_amftcp);
+    amftcp_export_register(proto_amftcp);
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_amftcp);
     expert_register_field_array(expert, ei, array_length(ei));
