@@ -1401,6 +1401,7 @@ void proto_register_amftcp(void)
     amftcp_tap = register_tap("amftcp");
     amftcp_srt_register(proto_amftcp);
     amftcp_export_register(proto_amftcp);
+    amftcp_follow_register(proto_amftcp);
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_amftcp);
     expert_register_field_array(expert, ei, array_length(ei));

@@ -150,10 +150,11 @@ void amftcp_jsonl_register(void);
  * Export Objects, Follow)?  amf.json is then built for every message. */
 bool amftcp_jsonl_active(void);
 
-/* Service response time (amftcp-srt.c) and Export Objects
- * (amftcp-export.c): registered with the protocol. */
+/* Service response time (amftcp-srt.c), Export Objects (amftcp-export.c)
+ * and Follow AMF stream (amftcp-follow.c): registered with the protocol. */
 void amftcp_srt_register(int proto);
 void amftcp_export_register(int proto);
+void amftcp_follow_register(int proto);
 /* Export Objects and Follow have taps of their own ("amftcp_eo",
  * "amftcp_follow") that get the same records; -1 until registered. */
 extern int amftcp_export_tap;
