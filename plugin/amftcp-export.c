@@ -46,7 +46,7 @@ static tap_packet_status export_packet(void *tapdata, packet_info *pinfo,
         last_frame = pinfo->num;
         frame_index = 0;
     }
-    uint32_t index = frame_index++;
+    uint32_t message = frame_index++;
     if (!info->json)
         return TAP_PACKET_DONT_REDRAW;    /* policy text: no AMF value */
 
@@ -55,7 +55,7 @@ static tap_packet_status export_packet(void *tapdata, packet_info *pinfo,
     entry->hostname = g_strdup_printf("%s:%u", address_to_str(pinfo->pool, &pinfo->src),
                                       pinfo->srcport);
     entry->content_type = g_strdup("application/json");
-    entry->filename = g_strdup_printf("frame%u-msg%u.json", pinfo->num, index);
+    entry->filename = g_strdup_printf("frame%u-msg%u.json", pinfo->num, message);
     entry->payload_len = strlen(info->json);
     entry->payload_data = g_malloc(entry->payload_len ? entry->payload_len : 1);
     memcpy(entry->payload_data, info->json, entry->payload_len);

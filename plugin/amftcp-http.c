@@ -202,7 +202,8 @@ static void add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
 static void tap_envelope(packet_info *pinfo, const amf_envelope *env, const http_body *body,
                          amftcp_tap_info *tap)
 {
-    amftcp_envelope_link *links = wmem_alloc0_array(pinfo->pool, amftcp_envelope_link, env->count);
+    /* count is at least 1 here and at most AMF_ENVELOPE_MAX_MESSAGES. */
+    amftcp_envelope_link *links = wmem_alloc0(pinfo->pool, sizeof *links * env->count);
     for (uint32_t i = 0; i < env->count; i++) {
         const amf_envelope_message *m = &env->messages[i];
         amftcp_envelope_link *l = &links[i];
