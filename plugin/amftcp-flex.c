@@ -203,15 +203,18 @@ void amftcp_flex_tap(packet_info *pinfo, const amf_flex *flex, amftcp_flex_state
         l->kind = amf_flex_kind_name(m->kind);
         l->message_id = field_text(pinfo->pool, &m->message_id);
         l->correlation_id = field_text(pinfo->pool, &m->correlation_id);
+        l->label = message_label(pinfo->pool, m);
         const flex_transaction *t = lookup(pinfo, state, m);
         if (t && !is_response(m) && t->req_frame == pinfo->num && t->resp_frame) {
             l->response_in = t->resp_frame;
         } else if (t && is_response(m) && t->resp_frame == pinfo->num) {
             l->response_to = t->req_frame;
+            l->request_label = t->req_label;
             nstime_delta(&l->response_time, &t->resp_time, &t->req_time);
         }
     }
     tap->flex_links = links;
+    tap->links_complete = PINFO_FD_VISITED(pinfo);
     tap->flex_count = flex->count;
 }
 

@@ -71,6 +71,7 @@ typedef struct envelope_transaction {
     nstime_t req_time;
     nstime_t resp_time;
     bool     fault;              /* answered by onStatus */
+    const char *target;          /* the request's target URI */
 } envelope_transaction;
 
 /* Per HTTP connection (file scope): requests by response URI, the latest
@@ -133,6 +134,7 @@ static http_body *track_envelope(packet_info *pinfo, http_conv *hc, const amf_en
             envelope_transaction *t = wmem_new0(wmem_file_scope(), envelope_transaction);
             t->req_frame = pinfo->num;
             t->req_time = pinfo->abs_ts;
+            t->target = uri_key(wmem_file_scope(), m->target);
             wmem_map_insert(hc->by_uri, uri_key(wmem_file_scope(), m->key), t);
             body->links[i] = t;
         } else if (m->role == AMF_ENVELOPE_RESULT || m->role == AMF_ENVELOPE_STATUS) {
@@ -193,6 +195,34 @@ static void add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
             }
         }
     }
+}
+
+/* The envelope's messages and their links, as add_links shows them, into
+ * the tap record. */
+static void tap_envelope(packet_info *pinfo, const amf_envelope *env, const http_body *body,
+                         amftcp_tap_info *tap)
+{
+    /* count is at least 1 here and at most AMF_ENVELOPE_MAX_MESSAGES. */
+    amftcp_envelope_link *links = wmem_alloc0(pinfo->pool, sizeof *links * env->count);
+    for (uint32_t i = 0; i < env->count; i++) {
+        const amf_envelope_message *m = &env->messages[i];
+        amftcp_envelope_link *l = &links[i];
+        l->role = amf_envelope_role_name(m->role);
+        l->target = uri_key(pinfo->pool, m->target);
+        const envelope_transaction *t = body && i < body->count ? body->links[i] : NULL;
+        if (!t)
+            continue;
+        if (m->role == AMF_ENVELOPE_REQUEST) {
+            l->response_in = t->resp_frame;
+        } else if (m->role != AMF_ENVELOPE_OTHER) {
+            l->response_to = t->req_frame;
+            l->request_target = t->target;
+            nstime_delta(&l->response_time, &t->resp_time, &t->req_time);
+        }
+    }
+    tap->envelope_links = links;
+    tap->links_complete = PINFO_FD_VISITED(pinfo);
+    tap->envelope_count = env->count;
 }
 
 /* Is this body a request (the client's)?  HTTP says so; a caller that does
@@ -295,9 +325,11 @@ static int dissect_amftcp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     tap->status = st;
     tap->error = summary.error;
     tap->json = summary.json;
-    if (flex.count && have_tap_listener(amftcp_tap))
+    if (flex.count && (have_tap_listener(amftcp_tap) || amftcp_tap_json_wanted()))
         amftcp_flex_tap(pinfo, &flex, hc->flex, tap);
-    tap_queue_packet(amftcp_tap, pinfo, tap);
+    if (env->count && (have_tap_listener(amftcp_tap) || amftcp_tap_json_wanted()))
+        tap_envelope(pinfo, env, body, tap);
+    amftcp_tap_queue(pinfo, tap);
     return length;
 }
 

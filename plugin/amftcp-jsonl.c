@@ -39,7 +39,7 @@ static unsigned jsonl_listeners;
 
 bool amftcp_jsonl_active(void)
 {
-    return jsonl_listeners != 0;
+    return jsonl_listeners != 0 || amftcp_tap_json_wanted();
 }
 
 /* One listener: the line being built, reused from message to message

@@ -55,6 +55,24 @@ static tap_packet_status amftcp_stats_packet(stats_tree *st, packet_info *pinfo 
     return TAP_PACKET_REDRAW;
 }
 
+int amftcp_export_tap = -1;
+int amftcp_follow_tap = -1;
+
+bool amftcp_tap_json_wanted(void)
+{
+    return (amftcp_export_tap >= 0 && have_tap_listener(amftcp_export_tap)) ||
+           (amftcp_follow_tap >= 0 && have_tap_listener(amftcp_follow_tap));
+}
+
+void amftcp_tap_queue(packet_info *pinfo, const amftcp_tap_info *tap)
+{
+    tap_queue_packet(amftcp_tap, pinfo, tap);
+    if (amftcp_export_tap >= 0)
+        tap_queue_packet(amftcp_export_tap, pinfo, tap);
+    if (amftcp_follow_tap >= 0)
+        tap_queue_packet(amftcp_follow_tap, pinfo, tap);
+}
+
 void amftcp_stats_register(void)
 {
     stats_tree_register_plugin("amftcp", "amftcp", "AMF over TCP", 0, amftcp_stats_packet,

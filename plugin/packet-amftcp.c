@@ -682,7 +682,7 @@ static void dissect_policy(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     tap->version = tap->type = "Policy file";
     tap->framing = "policy";
     tap->length = length;
-    tap_queue_packet(amftcp_tap, pinfo, tap);
+    amftcp_tap_queue(pinfo, tap);
 }
 
 /* A framed AMF message: [offset, offset+length) holds the header (length
@@ -757,9 +757,9 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     tap->status = st;
     tap->error = summary.error;
     tap->json = summary.json;
-    if (flex.count && have_tap_listener(amftcp_tap))
+    if (flex.count && (have_tap_listener(amftcp_tap) || amftcp_tap_json_wanted()))
         amftcp_flex_tap(pinfo, &flex, call->conv->flex, tap);
-    tap_queue_packet(amftcp_tap, pinfo, tap);
+    amftcp_tap_queue(pinfo, tap);
 }
 
 /* Bytes that cannot be framed: shown, flagged, skipped. */
@@ -1415,6 +1415,9 @@ void proto_register_amftcp(void)
     register_shared_fields();
     amftcp_flex_register(proto_amftcp);
     amftcp_tap = register_tap("amftcp");
+    amftcp_srt_register(proto_amftcp);
+    amftcp_export_register(proto_amftcp);
+    amftcp_follow_register(proto_amftcp);
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_amftcp);
     expert_register_field_array(expert, ei, array_length(ei));

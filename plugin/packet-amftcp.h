@@ -102,10 +102,23 @@ typedef struct amftcp_flex_link {
     const char *kind;           /* "RemotingMessage", "AcknowledgeMessage", ... */
     const char *message_id;     /* or NULL */
     const char *correlation_id; /* or NULL */
+    const char *label;          /* "RemotingMessage login.authenticate" */
+    const char *request_label;  /* of the request a response answers, or NULL */
     uint32_t    response_in;    /* frame of the response to this request; 0: not known */
     uint32_t    response_to;    /* frame of the request this answers; 0: none */
     nstime_t    response_time;  /* from request to response, when response_to is set */
 } amftcp_flex_link;
+
+/* An AMF packet envelope message's target and request/response links, for
+ * the tap (packet scope; HTTP bodies). */
+typedef struct amftcp_envelope_link {
+    const char *role;           /* "request", "result", "status", "other" */
+    const char *target;         /* its target URI */
+    const char *request_target; /* of the request a result/status answers, or NULL */
+    uint32_t    response_in;    /* frame of the answer to this request; 0: not known */
+    uint32_t    response_to;    /* frame of the request this answers; 0: none */
+    nstime_t    response_time;  /* from request to answer, when response_to is set */
+} amftcp_envelope_link;
 
 /* One record of the "amftcp" tap per decoded message (packet scope). */
 typedef struct amftcp_tap_info {
@@ -122,6 +135,10 @@ typedef struct amftcp_tap_info {
                                 listener is active (amftcp_jsonl_active) */
     const amftcp_flex_link *flex_links; /* its Flex messages, NULL if none */
     uint32_t    flex_count;
+    const amftcp_envelope_link *envelope_links; /* its envelope messages, NULL if none */
+    uint32_t    envelope_count;
+    bool        links_complete; /* decoded after the first pass: a request without
+                                   response_in got no answer (flex and envelope) */
 } amftcp_tap_info;
 
 extern int amftcp_tap;
@@ -129,8 +146,23 @@ void amftcp_stats_register(void);
 
 /* JSON Lines (amftcp-jsonl.c): `tshark -z amftcp,jsonl[,filter]`. */
 void amftcp_jsonl_register(void);
-/* Is a jsonl listener running (amf.json is then built for every message)? */
+/* Is a listener running that reads the tap record's JSON (JSON Lines,
+ * Export Objects, Follow)?  amf.json is then built for every message. */
 bool amftcp_jsonl_active(void);
+
+/* Service response time (amftcp-srt.c), Export Objects (amftcp-export.c)
+ * and Follow AMF stream (amftcp-follow.c): registered with the protocol. */
+void amftcp_srt_register(int proto);
+void amftcp_export_register(int proto);
+void amftcp_follow_register(int proto);
+/* Export Objects and Follow have taps of their own ("amftcp_eo",
+ * "amftcp_follow") that get the same records; -1 until registered. */
+extern int amftcp_export_tap;
+extern int amftcp_follow_tap;
+/* Is an Export Objects or Follow listener running (they read the JSON)? */
+bool amftcp_tap_json_wanted(void);
+/* Queue one message's record to the "amftcp" tap and to those two. */
+void amftcp_tap_queue(packet_info *pinfo, const amftcp_tap_info *tap);
 
 /* A decode configuration whose reference tables and JSON text come from
  * pool (wmem, normally pinfo->pool), not malloc: an exception thrown while

@@ -110,4 +110,13 @@ typedef http_message_info_t amftcp_media_info;
 #  define AMFTCP_MEDIA_HTTP_RESPONSE HTTP_RESPONSE
 #endif
 
+/* register_follow_stream() takes two more callbacks from 4.2 on: the
+ * number of streams (TCP's own count here) and sub-stream ids (none)
+ * (4.4 and 4.6 checked; 4.2 unverified). */
+#if AMFTCP_WS_AT_LEAST(4, 2)
+#  define AMFTCP_FOLLOW_STREAM_EXTRA_ARGS , get_tcp_stream_count, NULL
+#else
+#  define AMFTCP_FOLLOW_STREAM_EXTRA_ARGS
+#endif
+
 #endif /* WS_COMPAT_H */

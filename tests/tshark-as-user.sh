@@ -9,7 +9,8 @@
 # The plugin, the file after -r and a key log given as
 # `-o tls.keylog_file:FILE` are copied into a fresh home directory that the
 # unprivileged user can read; the configuration directory there is
-# empty, so no preference of the caller leaks in.  Extra environment for
+# empty, so no preference of the caller leaks in.  `--export-objects
+# PROTO,DIR` writes into a directory in that home, copied to DIR after.  Extra environment for
 # tshark (e.g. LD_PRELOAD for a sanitizer build) passes through
 # AMFTCP_TSHARK_ENV ("NAME=value NAME2=value2").
 set -euo pipefail
@@ -25,6 +26,7 @@ mkdir -p "$home/.local/lib/wireshark/plugins/$version/epan" "$home/.config/wires
 cp "$plugin" "$home/.local/lib/wireshark/plugins/$version/epan/amftcp.so"
 
 args=()
+export_dir=
 while [ $# -gt 0 ]; do
     case "$1" in
     -r)
@@ -44,6 +46,12 @@ while [ $# -gt 0 ]; do
             args+=(-o "$2")
             ;;
         esac
+        shift 2
+        ;;
+    --export-objects)
+        export_dir=${2#*,}
+        mkdir -p "$home/out"
+        args+=(--export-objects "${2%%,*},$home/out")
         shift 2
         ;;
     *)
@@ -68,5 +76,9 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" LANG=C.UTF-8 \
         "${extra_env[@]}" "$tshark" "${args[@]}" || status=$?
+fi
+if [ -n "$export_dir" ]; then
+    mkdir -p "$export_dir"
+    cp -R "$home/out/." "$export_dir/"
 fi
 exit $status
