@@ -6,6 +6,7 @@
 #include "amf_flex.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* A Flex message is the value itself, or an element of the array a Flash
@@ -113,7 +114,10 @@ static void member(amf_flex_message *m, const amf_event *ev)
     if (str_is(n, "operation")) {
         if (ev->type == AMF_TYPE_STRING) {
             take_text(&m->operation, ev);
-        } else if (ev->type == AMF_TYPE_INTEGER || ev->type == AMF_TYPE_NUMBER) {
+        } else if (ev->type == AMF_TYPE_INTEGER ||
+                   (ev->type == AMF_TYPE_NUMBER && ev->number >= INT32_MIN &&
+                    ev->number <= INT32_MAX)) {
+            /* A Number that no int holds (or NaN) is no command code. */
             m->has_command = true;
             m->command = ev->type == AMF_TYPE_INTEGER ? ev->integer : (int32_t)ev->number;
             m->command_offset = ev->offset;

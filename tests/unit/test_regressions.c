@@ -8,6 +8,8 @@
  */
 #include "test_util.h"
 
+#include "amf_flex.h"
+
 #include <string.h>
 
 /* amf3/ubsan-null-plus-zero-sealed-names: an anonymous dynamic object; its
@@ -121,8 +123,42 @@ static void unsupported_after_avmplus(void)
     decoded_free(&d);
 }
 
+static void flex_sink(void *user, const amf_event *ev)
+{
+    amf_flex_event(user, ev);
+}
+
+/* json/flex-operation-number-out-of-int-range: a Flex message whose
+ * operation is the Number 1.7e12: no int holds it, so it is no command code
+ * (the cast to int was undefined behaviour, UBSan in amf_flex.c). */
+static void flex_operation_out_of_range(void)
+{
+    size_t len;
+    const uint8_t *buf = H("0a 0b 4d'flex.messaging.messages.CommandMessage'"
+                           "13'operation' 05 4278bcfe56800000 01", &len);
+    test_context("regression: Flex operation Number out of int range");
+    amf_flex flex;
+    amf_flex_init(&flex);
+    amf_config cfg;
+    amf_config_init(&cfg);
+    cfg.sink = flex_sink;
+    cfg.user = &flex;
+    amf_result res;
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_3, buf, len, true, &res), AMF_OK);
+    if (CHECK_UINT(flex.count, 1))
+        CHECK(!flex.messages[0].has_command);
+    /* In range, it is one. */
+    buf = H("0a 0b 4d'flex.messaging.messages.CommandMessage'"
+            "13'operation' 05 4014000000000000 01", &len);
+    amf_flex_init(&flex);
+    CHECK_INT(amf_decode(&cfg, AMF_VERSION_3, buf, len, true, &res), AMF_OK);
+    if (CHECK_UINT(flex.count, 1) && CHECK(flex.messages[0].has_command))
+        CHECK_INT(flex.messages[0].command, 5);
+}
+
 void test_regressions(void)
 {
+    flex_operation_out_of_range();
     unsupported_after_avmplus();
     anonymous_dynamic_object();
     need_sealed_names();
