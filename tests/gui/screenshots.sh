@@ -9,7 +9,8 @@
 #   AMFTCP_PLUGIN=build/amftcp.so tests/gui/screenshots.sh [OUTDIR]
 #
 # Writes OUTDIR/screenshot-{http,tls,websocket}.png (default OUTDIR: docs/),
-# 8-bit PNGs, each checked to stay under 120 KB.
+# 8-bit PNGs, each checked to stay under 120 KB.  The SRT and Export Objects
+# dialogs: tests/gui/dialogs.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
