@@ -68,30 +68,17 @@ static char *follow_port_to_display(wmem_allocator_t *allocator, unsigned port)
     return wmem_strdup_printf(allocator, "%u", port);
 }
 
-/* The frame's time in UTC, "2023-11-14T22:13:20.000123000Z". */
-static void append_utc(GString *out, const nstime_t *t)
+/* The frame's time in UTC (amftcp_time_utc). */
+static void append_utc(GString *out, packet_info *pinfo)
 {
-    int64_t secs = (int64_t)t->secs;
-    int64_t nsecs = t->nsecs;
-    if (nsecs < 0) {
-        secs -= 1;
-        nsecs += 1000000000;
-    }
-    GDateTime *dt = g_date_time_new_from_unix_utc(secs);
-    char *date = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-    if (date)
-        g_string_append_printf(out, "%s.%09" PRId64 "Z", date, nsecs);
-    else
-        g_string_append(out, "(time out of range)");
-    g_free(date);
-    if (dt)
-        g_date_time_unref(dt);
+    char *text = amftcp_time_utc(pinfo->pool, &pinfo->abs_ts);
+    g_string_append(out, text ? text : "(time out of range)");
 }
 
 static void append_block(GString *out, packet_info *pinfo, const amftcp_tap_info *info)
 {
     g_string_append_printf(out, "[frame %u, ", pinfo->num);
-    append_utc(out, &pinfo->abs_ts);
+    append_utc(out, pinfo);
     g_string_append_printf(out, ", %s]\n", info->to_server ? "client -> server" : "server -> client");
     if (info->flex && *info->flex)
         g_string_append_printf(out, "%s (", info->flex);

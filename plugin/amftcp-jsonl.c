@@ -96,9 +96,7 @@ static void put_seconds(json_dumper *d, const char *name, const nstime_t *t)
     json_dumper_value_anyf(d, "\"%s%" PRId64 ".%09" PRId64 "\"", negative ? "-" : "", secs, nsecs);
 }
 
-/* ISO 8601 in UTC with nanoseconds, "2023-11-14T22:13:20.000123000Z", or
- * null outside the years 1 to 9999. */
-static void put_utc(json_dumper *d, const char *name, const nstime_t *t)
+char *amftcp_time_utc(wmem_allocator_t *scope, const nstime_t *t)
 {
     int64_t secs = (int64_t)t->secs;
     int64_t nsecs = t->nsecs;
@@ -106,16 +104,24 @@ static void put_utc(json_dumper *d, const char *name, const nstime_t *t)
         secs -= 1;
         nsecs += 1000000000;
     }
-    json_dumper_set_member_name(d, name);
     GDateTime *dt = g_date_time_new_from_unix_utc(secs);
     char *date = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-    if (date)
-        json_dumper_value_anyf(d, "\"%s.%09" PRId64 "Z\"", date, nsecs);
-    else
-        json_dumper_value_anyf(d, "null");
+    char *text = date ? wmem_strdup_printf(scope, "%s.%09" PRId64 "Z", date, nsecs) : NULL;
     g_free(date);
     if (dt)
         g_date_time_unref(dt);
+    return text;
+}
+
+/* ISO 8601 in UTC (amftcp_time_utc), or null outside the years 1 to 9999. */
+static void put_utc(json_dumper *d, const char *name, const nstime_t *t, wmem_allocator_t *scope)
+{
+    json_dumper_set_member_name(d, name);
+    char *text = amftcp_time_utc(scope, t);
+    if (text)
+        json_dumper_value_anyf(d, "\"%s\"", text);
+    else
+        json_dumper_value_anyf(d, "null");
 }
 
 static const char *status_name(amf_status status)
@@ -184,7 +190,7 @@ static void write_line(GString *line, packet_info *pinfo, const amftcp_tap_info 
     json_dumper_begin_object(&d);
     put_uint(&d, "frame", pinfo->num);
     put_seconds(&d, "time_epoch", &pinfo->abs_ts);
-    put_utc(&d, "time_utc", &pinfo->abs_ts);
+    put_utc(&d, "time_utc", &pinfo->abs_ts, pinfo->pool);
     put_string(&d, "src", address_to_str(pinfo->pool, &pinfo->src));
     put_uint(&d, "srcport", pinfo->srcport);
     put_string(&d, "dst", address_to_str(pinfo->pool, &pinfo->dst));

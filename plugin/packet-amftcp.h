@@ -321,4 +321,9 @@ void amftcp_http_handoff(void);
 /* Preferences applied: the media_type entry follows amftcp.http. */
 void amftcp_http_apply(void);
 
+/* A capture time as ISO 8601 in UTC with nanoseconds,
+ * "2023-11-14T22:13:20.000123000Z" (amftcp-jsonl.c), allocated in scope;
+ * NULL outside the years 1 to 9999. */
+char *amftcp_time_utc(wmem_allocator_t *scope, const nstime_t *t);
+
 #endif /* PACKET_AMFTCP_H */
