@@ -220,10 +220,10 @@ generate large-bytes "$out_dir/large-bytes-16MiB.pcap" --kind large-bytes --size
 "${as_user[@]}" test -r "$amf_file" || die "$out_dir is not readable by the unprivileged user; use --out-dir under /tmp"
 
 # ---- machine --------------------------------------------------------------
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+cpu=$(lscpu | sed -n "s/^Model name: *//p" | sed -n 1p)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
 kernel=$(uname -r)
-wireshark=$(tshark -v 2>/dev/null | head -n 1)
+wireshark=$(tshark -v 2>/dev/null | sed -n 1p)
 amftcp_version=$(ts -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^amftcp/ { gsub(/ /, "", $2); print $2 }')
 git_rev=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

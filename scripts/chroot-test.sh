@@ -114,7 +114,7 @@ EOF
     log "chroot made in $(($(date +%s) - started)) s"
 fi
 mount_proc
-ws=$(in_root tshark -v | head -1)
+ws=$(in_root tshark -v | sed -n 1p)
 log "$ws"
 case "$ws" in
 *"(Wireshark) $version."*) ;;

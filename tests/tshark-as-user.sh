@@ -18,7 +18,7 @@ set -euo pipefail
 plugin=${AMFTCP_PLUGIN:?set AMFTCP_PLUGIN to the amftcp.so to load}
 tshark=${AMFTCP_TSHARK:-tshark}
 version=$("$tshark" -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-[ -n "$version" ] || version=$(tshark -v | head -1 | grep -o '[0-9]\+\.[0-9]\+' | head -1)
+[ -n "$version" ] || version=$("$tshark" -v | sed -n '1{s/[^0-9]*\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p}')
 
 home=$(mktemp -d "${TMPDIR:-/tmp}/amftcp-home.XXXXXX")
 trap 'rm -rf "$home"' EXIT

@@ -15,6 +15,7 @@
 #
 #   AMFTCP_BUILD_DIR=build AMFTCP_VERSION=0.1.0 tests/package/test-deb.sh
 set -euo pipefail
+trap 'echo "not ok - test-deb.sh stopped at line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 
 build=${AMFTCP_BUILD_DIR:?set AMFTCP_BUILD_DIR to the configured build tree}
 version=${AMFTCP_VERSION:?set AMFTCP_VERSION to the project version}
@@ -40,7 +41,9 @@ global=$("$tshark" -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]
 ws_version=$("$tshark" -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\)\..*/\1.\2/p')
 ws_major=${ws_version%.*}
 ws_minor=${ws_version#*.}
-libws=$(ldd "$(command -v "$tshark")" | awk '/libwireshark\.so/ {print $3; exit}')
+# awk reads all of ldd's output: leaving early would make ldd die of SIGPIPE,
+# and pipefail would end the script without a word.
+libws=$(ldd "$(command -v "$tshark")" | awk '/libwireshark\.so/ && !found {print $3; found = 1}')
 libws_pkg=$(dpkg-query -S "$(readlink -f "$libws")" | sed -n '1s/^\([^:,]*\).*/\1/p')
 libws_version=$(dpkg-query -W -f='${Version}' "$libws_pkg")
 arch=$(dpkg --print-architecture)

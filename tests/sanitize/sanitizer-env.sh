@@ -32,7 +32,7 @@ amftcp_sanitizer_runtime() {
         local path
         path=$(gcc -print-file-name="$lib" 2>/dev/null)
         if [ ! -e "$path" ]; then
-            path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+            path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
         fi
         [ -e "$path" ] && { readlink -f "$path"; return 0; }
         echo "no $lib on this machine" >&2
@@ -54,7 +54,7 @@ amftcp_sanitizer_runtime() {
 # Wrappers for the installed extcap programs, without the sanitizer runtime.
 amftcp_extcap_wrappers() {
     local dir=$1 real prog
-    real=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Extcap path:/ { print $2; exit }')
+    real=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Extcap path:/ && !found { print $2; found = 1 }')
     mkdir -p "$dir"
     chmod 755 "$dir"
     [ -d "$real" ] || return 0
