@@ -25,14 +25,24 @@
 
 /* A visible tree shows this many values per message, then stops with a
  * note: Wireshark refuses a packet past 1,000,000 items, and a value takes up
- * to four. */
+ * to three (with wire details, five). */
 #define AMFTCP_TREE_MAX_VALUES 100000u
+/* A visible tree that does not ask for amf.json gets it up to this message
+ * size (see amftcp_dissect_value). */
+#define AMFTCP_JSON_VISIBLE_MAX (1024u * 1024)
 /* Strings in item labels are cut here (the field holds the whole text). */
 #define AMFTCP_LABEL_TEXT_MAX 48u
 /* Member names the Info column lists per message. */
 #define AMFTCP_SUMMARY_MEMBERS 4u
 /* ByteArrays holding AMF are decoded in place this many levels deep. */
 #define AMFTCP_BYTEARRAY_NESTING_MAX 3u
+
+/* An item label built in place: one per value, so no allocation and as
+ * little formatting as possible (tshark 4.0 labels every item for -T fields). */
+typedef struct label {
+    char   buf[ITEM_LABEL_LENGTH];
+    size_t len;
+} label;
 
 /* An open container in the tree, or a dictionary entry grouping a key and
  * its value.  Lives on the decode's stack array, per message. */
@@ -41,7 +51,27 @@ typedef struct tree_frame {
     proto_tree *tree;
     bool        entry;       /* dictionary entry, not an AMF value */
     amf_role    role;        /* the container's own role in its parent */
+    label       text;        /* a visible container's label, set once at its end */
 } tree_frame;
+
+/* Detail items: what a value's own item already says (its marker, counts,
+ * trait details, end markers, a reference's target offset).  Added with
+ * the wire-details preference, or for the fields a display filter, a
+ * column or tshark -e (4.2 and later) asks for: a visible tree alone does
+ * not ask for them, so a value costs one item (a scalar two: its type and
+ * its value field; a member three, with its name) wherever a tree is built. */
+typedef struct tree_details {
+    bool marker0, marker3;   /* amf.amf0_type, amf.amf3_type */
+    bool count;              /* amf.count */
+    bool traits;             /* amf.traitcount, amf.traits.dynamic/.externalizable */
+    bool end_marker;         /* the end-marker fields */
+    bool target;             /* amf.reference.offset */
+    /* In a tree nobody sees (a filter's, a tap's), a value's items are
+     * added only when a filter, a column or -e asks for one of them. */
+    bool type;               /* amf.type */
+    bool value[AMF_TYPE_COUNT_]; /* the value field of each type */
+    bool string_ref, object_ref, avmplus, membername;
+} tree_details;
 
 /* One message being decoded: packet scope, lives for one call. */
 typedef struct tree_ctx {
@@ -52,6 +82,7 @@ typedef struct tree_ctx {
     proto_tree     *root;        /* the message's subtree */
     proto_item     *top_item;    /* the message's protocol item */
     bool            visible;     /* labels are worth formatting */
+    tree_details    want;        /* detail items wanted */
     tree_frame     *stack;
     uint32_t        depth, cap;
     uint32_t        values;      /* value items added */
@@ -78,7 +109,7 @@ static proto_tree *current_tree(tree_ctx *c)
 static void push(tree_ctx *c, proto_item *item, proto_tree *tree, bool entry, amf_role role)
 {
     if (c->depth == c->cap) {
-        uint32_t cap = c->cap ? c->cap * 2 : 32;
+        uint32_t cap = c->cap ? c->cap * 2 : 8;
         c->stack = wmem_realloc(c->pinfo->pool, c->stack, cap * sizeof *c->stack);
         c->cap = cap;
     }
@@ -88,6 +119,8 @@ static void push(tree_ctx *c, proto_item *item, proto_tree *tree, bool entry, am
     f->tree = tree ? tree : parent;
     f->entry = entry;
     f->role = role;
+    f->text.len = 0;
+    f->text.buf[0] = '\0';
 }
 
 /* Offset in tvb of bytes the event points at inside the decoded buffer. */
@@ -96,12 +129,57 @@ static uint32_t tvb_offset_of(tree_ctx *c, const char *ptr)
     return c->base + (uint32_t)((const uint8_t *)ptr - c->value);
 }
 
-/* An item label built in place: one per value, so no allocation and as
- * little formatting as possible (tshark 4.0 labels every item for -T fields). */
-typedef struct label {
-    char   buf[ITEM_LABEL_LENGTH];
-    size_t len;
-} label;
+/* Does a filter, a column or tshark -e (4.2+) ask for this field? */
+static bool field_asked(int hf)
+{
+    return proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE;
+}
+
+static void details_init(tree_details *w, proto_tree *tree)
+{
+    memset(w, 0, sizeof *w);
+    if (!tree)
+        return;
+    bool all = amftcp_pref_wire_details;
+    w->marker0 = all || field_asked(hf_amftcp_amf0_type);
+    w->marker3 = all || field_asked(hf_amftcp_amf3_type);
+    w->count = all || field_asked(hf_amftcp_count);
+    w->traits = all || field_asked(hf_amftcp_traitcount) || field_asked(hf_amftcp_traits_dynamic) ||
+                field_asked(hf_amftcp_traits_external);
+    w->end_marker = all || field_asked(hf_amftcp_end_of_object) ||
+                    field_asked(hf_amftcp_end_of_assoc) || field_asked(hf_amftcp_end_of_dynamic);
+    w->target = all || field_asked(hf_amftcp_reference_target);
+    w->type = field_asked(hf_amftcp_type);
+    w->value[AMF_TYPE_BOOLEAN] = field_asked(hf_amftcp_boolean);
+    w->value[AMF_TYPE_INTEGER] = field_asked(hf_amftcp_integer) || field_asked(hf_amftcp_uinteger);
+    w->value[AMF_TYPE_NUMBER] = field_asked(hf_amftcp_number);
+    w->value[AMF_TYPE_DATE] = field_asked(hf_amftcp_date) || field_asked(hf_amftcp_date_tz);
+    w->value[AMF_TYPE_STRING] = field_asked(hf_amftcp_string);
+    w->value[AMF_TYPE_XML] = field_asked(hf_amftcp_xml);
+    w->value[AMF_TYPE_XML_DOCUMENT] = field_asked(hf_amftcp_xml_doc);
+    w->value[AMF_TYPE_BYTE_ARRAY] = field_asked(hf_amftcp_bytearray) || amftcp_pref_bytearray_amf;
+    w->string_ref = field_asked(hf_amftcp_string_ref);
+    w->object_ref = field_asked(hf_amftcp_object_ref);
+    w->avmplus = field_asked(hf_amftcp_avmplus);
+    w->membername = field_asked(hf_amftcp_membername);
+}
+
+/* Are a scalar's (or reference's) items worth adding? */
+static bool value_items_wanted(const tree_ctx *c, const amf_event *ev)
+{
+    const tree_details *w = &c->want;
+    if (c->visible || w->type || w->value[ev->type])
+        return true;
+    if (ev->kind == AMF_EV_REFERENCE && (w->object_ref || w->target))
+        return true;
+    if ((ev->flags & (AMF_F_STRING_REF | AMF_F_NAME_REF)) && w->string_ref)
+        return true;
+    if (ev->role == AMF_ROLE_MEMBER && w->membername)
+        return true;
+    if ((ev->flags & AMF_F_AVMPLUS) && w->avmplus)
+        return true;
+    return !(ev->flags & AMF_F_NO_MARKER) && (ev->version == AMF_VERSION_3 ? w->marker3 : w->marker0);
+}
 
 static void lb_put(label *l, const char *s, size_t n)
 {
@@ -120,15 +198,36 @@ static void lb_str(label *l, const char *s)
     lb_put(l, s, strlen(s));
 }
 
-static void lb_fmt(label *l, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void lb_fmt(label *l, const char *fmt, ...)
+/* Numbers in labels without printf: a label is built for every value of a
+ * visible tree, and glibc's printf costs hundreds of instructions a call. */
+static void lb_u32(label *l, uint32_t v)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(l->buf + l->len, sizeof l->buf - l->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        l->len = MIN(l->len + (size_t)n, sizeof l->buf - 1);
+    char digits[10];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    lb_put(l, digits + sizeof digits - n, n);
+}
+
+static void lb_signed(label *l, const char *before, int32_t v)
+{
+    lb_str(l, before);
+    if (v < 0) {
+        lb_put(l, "-", 1);
+        lb_u32(l, 0u - (uint32_t)v);
+    } else {
+        lb_u32(l, (uint32_t)v);
+    }
+}
+
+/* " (N" then a word, with the plural of "members" style nouns. */
+static void lb_count(label *l, const char *before, uint32_t n, const char *one, const char *many)
+{
+    lb_str(l, before);
+    lb_u32(l, n);
+    lb_str(l, n == 1 ? one : many);
 }
 
 /* AMF text, at most max bytes: printable ASCII as is, the rest escaped the
@@ -167,7 +266,9 @@ static void lb_slot(tree_ctx *c, label *l, const amf_event *ev)
         lb_put(l, ": ", 2);
         break;
     case AMF_ROLE_ELEMENT:
-        lb_fmt(l, "[%u]: ", ev->index);
+        lb_put(l, "[", 1);
+        lb_u32(l, ev->index);
+        lb_put(l, "]: ", 3);
         break;
     case AMF_ROLE_DICT_KEY:   lb_str(l, "Key: "); break;
     case AMF_ROLE_DICT_VALUE: lb_str(l, "Value: "); break;
@@ -194,9 +295,9 @@ static void lb_value(tree_ctx *c, label *l, const amf_event *ev)
         break;
     case AMF_TYPE_INTEGER:
         if ((ev->flags & AMF_F_NO_MARKER) && ev->marker == AMF3_VECTOR_UINT)
-            lb_fmt(l, " %u", ev->uinteger);
+            lb_count(l, " ", ev->uinteger, "", "");
         else
-            lb_fmt(l, " %d", ev->integer);
+            lb_signed(l, " ", ev->integer);
         break;
     case AMF_TYPE_NUMBER:
         amf_format_number(ev->number, num, sizeof num);
@@ -208,8 +309,10 @@ static void lb_value(tree_ctx *c, label *l, const amf_event *ev)
             amf_format_number(ev->number, num, sizeof num);
         lb_put(l, " ", 1);
         lb_str(l, num);
-        if (ev->version == AMF_VERSION_0 && ev->kind == AMF_EV_SCALAR && ev->timezone)
-            lb_fmt(l, " (time-zone field %d)", ev->timezone);
+        if (ev->version == AMF_VERSION_0 && ev->kind == AMF_EV_SCALAR && ev->timezone) {
+            lb_signed(l, " (time-zone field ", ev->timezone);
+            lb_put(l, ")", 1);
+        }
         break;
     case AMF_TYPE_STRING:
     case AMF_TYPE_XML:
@@ -221,7 +324,7 @@ static void lb_value(tree_ctx *c, label *l, const amf_event *ev)
         }
         break;
     case AMF_TYPE_BYTE_ARRAY:
-        lb_fmt(l, " (%u bytes)", ev->str.len);
+        lb_count(l, " (", ev->str.len, " byte)", " bytes)");
         break;
     default:
         break;
@@ -248,14 +351,23 @@ static proto_item *add_value_item(tree_ctx *c, const amf_event *ev, const label 
                                       "%s", l->buf);
 }
 
+/* A string's text for a field: Wireshark's UTF-8 conversion (invalid bytes
+ * shown as U+FFFD), skipped for plain ASCII, which it would copy as is. */
+static const char *field_text(tree_ctx *c, amf_str s)
+{
+    for (uint32_t i = 0; i < s.len; i++)
+        if ((uint8_t)s.ptr[i] - 1u >= 0x7fu)   /* NUL or not ASCII */
+            return (const char *)tvb_get_string_enc(c->pinfo->pool, c->tvb,
+                                                    tvb_offset_of(c, s.ptr), s.len, ENC_UTF_8);
+    return wmem_strndup(c->pinfo->pool, s.len ? s.ptr : "", s.len);
+}
+
 static void add_string_field(tree_ctx *c, proto_tree *tree, int hf, uint32_t offset,
                              uint32_t length, amf_str s)
 {
     if (!proto_field_is_referenced(tree, hf))
         return;
-    char *text = (char *)tvb_get_string_enc(c->pinfo->pool, c->tvb, tvb_offset_of(c, s.ptr),
-                                            s.len, ENC_UTF_8);
-    proto_tree_add_string(tree, hf, c->tvb, offset, length, text);
+    proto_tree_add_string(tree, hf, c->tvb, offset, length, field_text(c, s));
 }
 
 /* Does the marker field's own value table name this marker? */
@@ -280,7 +392,8 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
         proto_tree_add_item(sub, hf_amftcp_avmplus, c->tvb, marker_offset, 1, ENC_NA);
         marker_offset++;
     }
-    if (!(ev->flags & AMF_F_NO_MARKER)) {
+    if (!(ev->flags & AMF_F_NO_MARKER) &&
+        (ev->version == AMF_VERSION_3 ? c->want.marker3 : c->want.marker0)) {
         int hf = ev->version == AMF_VERSION_3 ? hf_amftcp_amf3_type : hf_amftcp_amf0_type;
         /* The built-in dissector's marker tables lack some markers (AMF3
          * vectors and Dictionary): those are named here, the rest by the
@@ -293,15 +406,12 @@ static void add_slot_items(tree_ctx *c, proto_tree *sub, const amf_event *ev)
             proto_tree_add_uint(sub, hf, c->tvb, marker_offset, 1, ev->marker);
     }
     if (ev->role == AMF_ROLE_MEMBER && ev->name.ptr && ev->name_length) {
-        if (ev->flags & AMF_F_NAME_REF) {
+        if (ev->name.len)
             add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
                              ev->name_length, ev->name);
+        if (ev->flags & AMF_F_NAME_REF)
             proto_tree_add_uint(sub, hf_amftcp_string_ref, c->tvb, c->base + ev->name_offset,
                                 ev->name_length, ev->name_ref);
-        } else if (ev->name.len) {
-            add_string_field(c, sub, hf_amftcp_membername, c->base + ev->name_offset,
-                             ev->name_length, ev->name);
-        }
     }
 }
 
@@ -496,7 +606,7 @@ static void decode_bytearray_content(tree_ctx *c, proto_tree *sub, const amf_eve
 static void on_scalar(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
-    if (!tree_full(c)) {
+    if (value_items_wanted(c, ev) && !tree_full(c)) {
         label l;
         if (c->visible) {
             lb_start(c, &l, ev);
@@ -504,9 +614,9 @@ static void on_scalar(tree_ctx *c, const amf_event *ev)
             if ((ev->flags & AMF_F_STRING_REF) && amftcp_pref_references != REFERENCES_RESOLVED) {
                 if (amftcp_pref_references == REFERENCES_INDEX) {
                     lb_start(c, &l, ev);
-                    lb_fmt(&l, " string reference #%u", ev->str_ref);
+                    lb_count(&l, " string reference #", ev->str_ref, "", "");
                 } else {
-                    lb_fmt(&l, ", string reference #%u", ev->str_ref);
+                    lb_count(&l, ", string reference #", ev->str_ref, "", "");
                 }
             }
         }
@@ -524,25 +634,26 @@ static void on_scalar(tree_ctx *c, const amf_event *ev)
 static void on_reference(tree_ctx *c, const amf_event *ev)
 {
     open_entry(c, ev);
-    if (!tree_full(c)) {
+    if (value_items_wanted(c, ev) && !tree_full(c)) {
         label l;
         if (c->visible) {
             lb_start(c, &l, ev);
             if (amftcp_pref_references == REFERENCES_INDEX) {
-                lb_fmt(&l, " reference #%u", ev->object_index);
+                lb_count(&l, " reference #", ev->object_index, "", "");
             } else {
                 if (ev->class_name.len) {
                     lb_put(&l, " ", 1);
                     lb_text(c, &l, ev->class_name, 64);
                 }
                 if (ev->flags & AMF_F_CYCLE) {
-                    lb_fmt(&l, " (enclosing value at offset %u: a cycle)", ev->target_offset);
+                    lb_count(&l, " (enclosing value at offset ", ev->target_offset, ": a cycle)",
+                             ": a cycle)");
                 } else {
                     lb_value(c, &l, ev);
-                    lb_fmt(&l, " (value at offset %u)", ev->target_offset);
+                    lb_count(&l, " (value at offset ", ev->target_offset, ")", ")");
                 }
                 if (amftcp_pref_references == REFERENCES_BOTH)
-                    lb_fmt(&l, ", reference #%u", ev->object_index);
+                    lb_count(&l, ", reference #", ev->object_index, "", "");
             }
         }
         proto_item *item = add_value_item(c, ev, &l, ev->length);
@@ -550,10 +661,12 @@ static void on_reference(tree_ctx *c, const amf_event *ev)
         add_slot_items(c, sub, ev);
         proto_tree_add_uint(sub, hf_amftcp_object_ref, c->tvb, c->base + ev->data_offset,
                             ev->data_length, ev->object_index);
-        proto_item *pi = proto_tree_add_uint(sub, hf_amftcp_reference_target, c->tvb,
-                                             c->base + ev->data_offset, ev->data_length,
-                                             ev->target_offset);
-        proto_item_set_generated(pi);
+        if (c->want.target) {
+            proto_item *pi = proto_tree_add_uint(sub, hf_amftcp_reference_target, c->tvb,
+                                                 c->base + ev->data_offset, ev->data_length,
+                                                 ev->target_offset);
+            proto_item_set_generated(pi);
+        }
         if (!(ev->flags & AMF_F_CYCLE) && ev->str.ptr) {
             /* A scalar target: its value, on the reference's bytes. */
             add_value_field(c, sub, ev, true);
@@ -577,10 +690,11 @@ static void lb_container(tree_ctx *c, label *l, const amf_event *ev)
             lb_str(l, " (externalizable)");
         break;
     case AMF_TYPE_ECMA_ARRAY:
-        lb_fmt(l, " (count field %u)", ev->count);
+        lb_count(l, " (count field ", ev->count, ")", ")");
         break;
     case AMF_TYPE_ARRAY:
-        lb_fmt(l, " (%u dense%s)", ev->count, (ev->flags & AMF_F_ASSOC) ? ", associative part" : "");
+        lb_count(l, " (", ev->count, " dense", " dense");
+        lb_str(l, (ev->flags & AMF_F_ASSOC) ? ", associative part)" : ")");
         break;
     case AMF_TYPE_VECTOR_OBJECT:
         lb_put(l, ".<", 2);
@@ -590,10 +704,12 @@ static void lb_container(tree_ctx *c, label *l, const amf_event *ev)
     case AMF_TYPE_VECTOR_INT:
     case AMF_TYPE_VECTOR_UINT:
     case AMF_TYPE_VECTOR_NUMBER:
-        lb_fmt(l, " (%u elements%s)", ev->count, (ev->flags & AMF_F_FIXED) ? ", fixed" : "");
+        lb_count(l, " (", ev->count, " element", " elements");
+        lb_str(l, (ev->flags & AMF_F_FIXED) ? ", fixed)" : ")");
         break;
     case AMF_TYPE_DICTIONARY:
-        lb_fmt(l, " (%u entries%s)", ev->count, (ev->flags & AMF_F_WEAK) ? ", weak keys" : "");
+        lb_count(l, " (", ev->count, " entry", " entries");
+        lb_str(l, (ev->flags & AMF_F_WEAK) ? ", weak keys)" : ")");
         break;
     default:
         break;
@@ -606,12 +722,9 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
     proto_item *item = NULL;
     proto_tree *sub = NULL;
     if (!tree_full(c)) {
-        label l;
-        if (c->visible) {
-            lb_start(c, &l, ev);
-            lb_container(c, &l, ev);
-        }
-        item = add_value_item(c, ev, &l, ev->length);
+        /* Labelled once, at the end, when the member count is known. */
+        item = proto_tree_add_uint(current_tree(c), hf_amftcp_type, c->tvb, c->base + ev->offset,
+                                   ev->length, ev->type);
         sub = proto_item_add_subtree(item, ett_amftcp_value);
         add_slot_items(c, sub, ev);
         uint32_t hdr = c->base + ev->offset + ((ev->flags & AMF_F_AVMPLUS) ? 2 : 1);
@@ -628,18 +741,21 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
         case AMF_TYPE_VECTOR_INT:
         case AMF_TYPE_VECTOR_UINT:
         case AMF_TYPE_VECTOR_NUMBER:
-            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
+            if (c->want.count)
+                proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
             proto_tree_add_boolean(sub, hf_amftcp_vector_fixed, c->tvb, hdr, hdr_len,
                                    (ev->flags & AMF_F_FIXED) != 0);
             break;
         case AMF_TYPE_DICTIONARY:
-            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
+            if (c->want.count)
+                proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
             proto_tree_add_boolean(sub, hf_amftcp_dict_weak, c->tvb, hdr, hdr_len,
                                    (ev->flags & AMF_F_WEAK) != 0);
             break;
         case AMF_TYPE_ARRAY:
         case AMF_TYPE_ECMA_ARRAY:
-            proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
+            if (c->want.count)
+                proto_tree_add_uint(sub, hf_amftcp_count, c->tvb, hdr, hdr_len, ev->count);
             break;
         default:
             break;
@@ -647,6 +763,11 @@ static void on_begin(tree_ctx *c, const amf_event *ev)
     }
     summary_value(c, ev);
     push(c, item, sub, false, ev->role);
+    if (item && c->visible) {
+        label *l = &c->stack[c->depth - 1].text;
+        lb_start(c, l, ev);
+        lb_container(c, l, ev);
+    }
 }
 
 /* Traits: by reference one item; inline, a subtree with the class name and
@@ -663,14 +784,16 @@ static void on_traits(tree_ctx *c, const amf_event *ev)
         l.buf[0] = '\0';
         lb_str(&l, "Traits: ");
         if (ev->flags & AMF_F_TRAIT_REF)
-            lb_fmt(&l, "reference #%u to ", ev->trait_index);
+            lb_count(&l, "reference #", ev->trait_index, " to ", " to ");
         if (ev->class_name.len)
             lb_text(c, &l, ev->class_name, 128);
         else
             lb_str(&l, "(anonymous)");
-        lb_fmt(&l, ", %u sealed member%s%s%s", ev->sealed_count,
-               plurality(ev->sealed_count, "", "s"), (ev->flags & AMF_F_DYNAMIC) ? ", dynamic" : "",
-               (ev->flags & AMF_F_EXTERNALIZABLE) ? ", externalizable" : "");
+        lb_count(&l, ", ", ev->sealed_count, " sealed member", " sealed members");
+        if (ev->flags & AMF_F_DYNAMIC)
+            lb_str(&l, ", dynamic");
+        if (ev->flags & AMF_F_EXTERNALIZABLE)
+            lb_str(&l, ", externalizable");
     }
     if (ev->flags & AMF_F_TRAIT_REF) {
         if (c->visible)
@@ -682,22 +805,36 @@ static void on_traits(tree_ctx *c, const amf_event *ev)
         /* Every typed object names its class, also through a reference. */
         if (ev->class_name.len && proto_field_is_referenced(parent, hf_amftcp_classname)) {
             proto_item *pi = proto_tree_add_string(parent, hf_amftcp_classname, c->tvb, offset,
-                                                   ev->length, amf_text(c, ev->class_name, 1024));
+                                                   ev->length, field_text(c, ev->class_name));
             proto_item_set_generated(pi);
         }
         return;
     }
-    proto_item *item;
-    proto_tree *sub = proto_tree_add_subtree(parent, c->tvb, offset, ev->length,
-                                             ett_amftcp_traits, &item, c->visible ? l.buf : "Traits");
-    if (ev->class_name.len)
-        add_string_field(c, sub, hf_amftcp_classname, offset, ev->length, ev->class_name);
-    proto_tree_add_uint(sub, hf_amftcp_traitcount, c->tvb, offset, ev->length, ev->sealed_count);
-    if (ev->flags & AMF_F_DYNAMIC)
-        proto_tree_add_boolean(sub, hf_amftcp_traits_dynamic, c->tvb, offset, ev->length, TRUE);
-    if (ev->flags & AMF_F_EXTERNALIZABLE)
-        proto_tree_add_boolean(sub, hf_amftcp_traits_external, c->tvb, offset, ev->length, TRUE);
-    for (uint32_t i = 0; i < ev->sealed_count; i++)
+    /* Inline traits: the class name's item, labelled with the whole
+     * description (a text item for an anonymous class), with the details
+     * under it when they are wanted. */
+    proto_item *item = NULL;
+    if (ev->class_name.len && proto_field_is_referenced(parent, hf_amftcp_classname)) {
+        item = proto_tree_add_string(parent, hf_amftcp_classname, c->tvb, offset, ev->length,
+                                     field_text(c, ev->class_name));
+        if (c->visible)
+            proto_item_set_text(item, "%s", l.buf);
+    } else {
+        proto_tree_add_subtree(parent, c->tvb, offset, ev->length, ett_amftcp_traits, &item,
+                               c->visible ? l.buf : "Traits");
+    }
+    bool names = ev->sealed_count && proto_field_is_referenced(parent, hf_amftcp_membername);
+    if (!c->want.traits && !names)
+        return;
+    proto_tree *sub = proto_item_add_subtree(item, ett_amftcp_traits);
+    if (c->want.traits) {
+        proto_tree_add_uint(sub, hf_amftcp_traitcount, c->tvb, offset, ev->length, ev->sealed_count);
+        if (ev->flags & AMF_F_DYNAMIC)
+            proto_tree_add_boolean(sub, hf_amftcp_traits_dynamic, c->tvb, offset, ev->length, TRUE);
+        if (ev->flags & AMF_F_EXTERNALIZABLE)
+            proto_tree_add_boolean(sub, hf_amftcp_traits_external, c->tvb, offset, ev->length, TRUE);
+    }
+    for (uint32_t i = 0; names && i < ev->sealed_count; i++)
         add_string_field(c, sub, hf_amftcp_membername, c->base + ev->sealed[i].offset,
                          ev->sealed[i].length, ev->sealed[i].name);
 }
@@ -714,7 +851,7 @@ static void on_end(tree_ctx *c, const amf_event *ev)
         return;
     tree_frame *f = &c->stack[c->depth - 1];
     if (f->item) {
-        if (ev->end_length) {
+        if (ev->end_length && c->want.end_marker) {
             int hf = ev->version == AMF_VERSION_0 ? hf_amftcp_end_of_object
                    : ev->type == AMF_TYPE_ARRAY ? hf_amftcp_end_of_assoc
                    : hf_amftcp_end_of_dynamic;
@@ -723,11 +860,12 @@ static void on_end(tree_ctx *c, const amf_event *ev)
         }
         proto_item_set_len(f->item, ev->length);
         if (c->visible) {
+            label *l = &f->text;
             if (ev->type == AMF_TYPE_OBJECT || ev->type == AMF_TYPE_ECMA_ARRAY)
-                proto_item_append_text(f->item, " (%u member%s)", ev->count,
-                                       plurality(ev->count, "", "s"));
+                lb_count(l, " (", ev->count, " member)", " members)");
             if (ev->flags & AMF_F_TRUNCATED)
-                proto_item_append_text(f->item, " [truncated]");
+                lb_str(l, " [truncated]");
+            proto_item_set_text(f->item, "%s", l->buf);
         }
     }
     c->depth--;
@@ -913,12 +1051,22 @@ amf_status amftcp_dissect_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                                 const amf_framing *framing, amftcp_summary *summary,
                                 amf_flex *flex)
 {
-    /* amf.json costs a second rendering: built when a filter uses it or the
-     * tree is visible (tshark 4.0 makes the tree visible for -T fields, so a
-     * field list naming amf.json cannot be told apart), or for the JSON
-     * Lines listener, which needs no tree. */
-    bool json = (tree && proto_field_is_referenced(tree, hf_amftcp_json)) ||
-                (summary && amftcp_jsonl_active());
+    /* amf.json is a second rendering of the message.  It is built when a
+     * filter, a column or tshark -e (4.2 and later) asks for it, for the JSON
+     * Lines listener, and for a visible tree, where a person may read it
+     * (the GUI's packet details, -V, -T json; tshark 4.0 also makes -T
+     * fields visible without saying which fields -e asks for).  A visible
+     * tree that does not ask for it gets it only for messages up to
+     * AMFTCP_JSON_VISIBLE_MAX, so one huge message does not cost several
+     * times its size in memory for text nobody asked for. */
+    bool visible = tree && PTREE_DATA(tree)->visible;
+    bool json = (tree && field_asked(hf_amftcp_json)) || (summary && amftcp_jsonl_active()) ||
+                (visible && length <= AMFTCP_JSON_VISIBLE_MAX);
+    if (visible && !json) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_amftcp_json_not_built, tvb, offset, length,
+                                     "amf.json not built for this message of %u bytes: ask for it "
+                                     "in a filter or a column, or use -z amftcp,jsonl", length);
+    }
     return decode_tree(tvb, pinfo, tree, top_item, offset, length, framing, summary, flex, json, 0);
 }
 
@@ -935,6 +1083,7 @@ static amf_status decode_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     c.root = tree;
     c.top_item = top_item;
     c.visible = tree && PTREE_DATA(tree)->visible;
+    details_init(&c.want, tree);
     c.summary = summary;
     c.flex = flex;
     c.nesting = nesting;

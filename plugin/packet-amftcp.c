@@ -99,6 +99,7 @@ expert_field ei_amftcp_trailing = EI_INIT;
 expert_field ei_amftcp_flex_flags = EI_INIT;
 expert_field ei_amftcp_json_refs = EI_INIT;
 expert_field ei_amftcp_tree_limit = EI_INIT;
+expert_field ei_amftcp_json_not_built = EI_INIT;
 expert_field ei_amftcp_inflate = EI_INIT;
 expert_field ei_amftcp_inflate_limit = EI_INIT;
 static expert_field ei_amftcp_too_large = EI_INIT;
@@ -170,6 +171,7 @@ static gint     amftcp_pref_version = AMF_VERSION_3;
 gint            amftcp_pref_compression = COMPRESSION_AUTO;
 amftcp_pref_bool amftcp_pref_bytearray_amf = FALSE;
 gint            amftcp_pref_references = REFERENCES_BOTH;
+amftcp_pref_bool amftcp_pref_wire_details = FALSE;
 static amftcp_pref_bool amftcp_pref_heuristic = TRUE;
 guint           amftcp_pref_max_message = AMF_DEFAULT_MAX_MESSAGE;
 static amftcp_pref_bool amftcp_desegment = TRUE;
@@ -1387,6 +1389,9 @@ void proto_register_amftcp(void)
             "amf.json writes some references as {\"$ref\":N} to stay bounded", EXPFILL } },
         { &ei_amftcp_tree_limit, { "amftcp.tree_limit", PI_UNDECODED, PI_NOTE,
             "Tree truncated: too many values in one message", EXPFILL } },
+        { &ei_amftcp_json_not_built, { "amftcp.json_not_built", PI_UNDECODED, PI_CHAT,
+            "amf.json not built for a large message that no filter, column or tshark -e asks "
+            "for", EXPFILL } },
         { &ei_amftcp_too_large, { "amftcp.too_large", PI_MALFORMED, PI_ERROR,
             "Message length over the largest message accepted", EXPFILL } },
         { &ei_amftcp_bad_length, { "amftcp.bad_length", PI_MALFORMED, PI_ERROR,
@@ -1466,6 +1471,12 @@ void proto_register_amftcp(void)
         "How the tree labels a reference (AMF3 string, object and trait references, AMF0 "
         "references): with the value it points to, its table index, or both",
         &amftcp_pref_references, references_pref_vals, FALSE);
+    prefs_register_bool_preference(module, "wire_details", "Show wire details of every value",
+        "Whether each value also gets items for its type marker (amf.amf3_type, amf.amf0_type), "
+        "member name, counts, trait details, end markers and reference targets. Without it these "
+        "items are added only when a display filter, a column or (Wireshark 4.2 and later) "
+        "tshark -e asks for the field: the value's own item already says all of it",
+        &amftcp_pref_wire_details);
     prefs_register_uint_preference(module, "max_depth", "Nesting depth limit",
         "Values nested deeper than this stop decoding with an error (at most 400)", 10,
         &amftcp_pref_max_depth);

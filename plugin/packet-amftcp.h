@@ -81,6 +81,7 @@ extern expert_field ei_amftcp_trailing;
 extern expert_field ei_amftcp_flex_flags;
 extern expert_field ei_amftcp_json_refs;
 extern expert_field ei_amftcp_tree_limit;
+extern expert_field ei_amftcp_json_not_built;
 extern expert_field ei_amftcp_inflate;
 extern expert_field ei_amftcp_inflate_limit;
 
@@ -201,6 +202,7 @@ extern gint     amftcp_pref_compression;
 extern amftcp_pref_bool amftcp_pref_bytearray_amf;
 enum { REFERENCES_BOTH, REFERENCES_RESOLVED, REFERENCES_INDEX };
 extern gint     amftcp_pref_references;
+extern amftcp_pref_bool amftcp_pref_wire_details;
 
 /* Compressed payloads (amftcp-inflate.c). */
 /* Does this payload start like zlib or gzip data? */
