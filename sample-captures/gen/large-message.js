@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// large-message.pcap.gz: one message over 1 MiB between two small ones, for
+// what the tree does with a large message (tests/dissection/test_large_message.py).
+//
+// Port: server 127.0.0.1:20174, one client connection (client closes first).
+// Framing: U32 big-endian length N (prefix not counted), then one AMF3
+// value of N bytes. Each message is one write, 40 ms apart.
+// Encoder: bytearray-node ByteArray.writeObject, objectEncoding AMF3, fresh
+// reference tables per message. Object members are in the order listed.
+//
+//  #  dir   AMF3 value
+//  1  C->S  {cmd: "export", file: "scores.bin"}
+//  2  S->C  {cmd: "export", file: "scores.bin", size: 1200000,
+//            data: ByteArray of 1,200,000 bytes, byte i = i % 251}
+//            (1,200,052 bytes of AMF: over the 1 MiB up to which a visible
+//            tree gets amf.json unasked)
+//  3  C->S  {cmd: "thanks", n: 1}
+'use strict';
+const L = require('./lib-framing');
+
+const PORT = 20174;
+const SIZE = 1200000;
+
+const blob = Buffer.alloc(SIZE);
+for (let i = 0; i < SIZE; i++) blob[i] = i % 251;
+
+const msgs = [
+  ['C', 'export request', { cmd: 'export', file: 'scores.bin' }],
+  ['S', 'export (1,200,000-byte ByteArray)', { cmd: 'export', file: 'scores.bin', size: SIZE, data: L.byteArray(blob) }],
+  ['C', 'thanks', { cmd: 'thanks', n: 1 }],
+].map(([dir, what, v]) => ({ dir, what, bytes: L.amf3(v) }));
+
+L.runFramed(PORT, L.lenU32be, msgs).catch((e) => { console.error(e); process.exit(1); });
