@@ -49,7 +49,9 @@ inside() {   # OUT FUNCTION -> its instructions, inclusive
 }
 # The plugin must carry its symbols (the static functions are in .symtab,
 # not the dynamic table): a stripped amftcp.so shows up as ???:0x... only.
-nm "$build_dir/amftcp.so" 2>/dev/null | grep -q ' dissect_amftcp_heur$' ||
+# (grep reads all of nm's output: grep -q leaving early would kill nm with
+# SIGPIPE, and pipefail would then report a missing symbol.)
+nm "$build_dir/amftcp.so" 2>/dev/null | grep ' dissect_amftcp_heur$' >/dev/null ||
     echo "count-instructions: $build_dir/amftcp.so has no symbol dissect_amftcp_heur (stripped?): the shares will read 0" >&2
 
 printf '%-8s %16s %16s %8s %10s %10s\n' mode enabled disabled ratio heuristic dissector
