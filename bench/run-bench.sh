@@ -172,6 +172,13 @@ mode_args() {   # KIND MODE -> tshark arguments, one per line
     esac
 }
 
+# amftcp decodes HTTP application/x-amf bodies itself by default (its
+# preference amftcp.http holds the media_type entry, even while amftcp is
+# disabled, and then nothing decodes them): on the builtin capture, both
+# runs give the entry back to Wireshark's own decoder, so "enabled" is the
+# built-in decoder and "disabled" is --disable-protocol amf.
+builtin_args=(-o amftcp.http:FALSE)
+
 disable_arg() {  # KIND -> the decoder under test, for --disable-protocol
     if [ "$1" = builtin ] || [ "$1" = builtin-big ]; then echo amf; else echo amftcp; fi
 }
@@ -181,6 +188,7 @@ measure() {
     local kind=$1 mode=$2 file=$3 n=$4 base=${5:-$1}
     local args=()
     mapfile -t args < <(mode_args "$base" "$mode")
+    case "$base" in builtin*) args+=("${builtin_args[@]}") ;; esac
     local off
     off=$(disable_arg "$base")
     for ((r = 1; r <= n; r++)); do
@@ -257,14 +265,16 @@ done
 
 # Values each decoder put in the tree (amf.amf3_type items: one per AMF3
 # value shown) and frames it marked malformed, on the same AMF3 values.
-count_values() {   # NAME FILE
-    ts -r "$2" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
-        awk -F'\t' -v name="$1" '$1 != "" { m++ } { n += split($2, a, ",") }
+count_values() {   # NAME FILE [ARGS...]
+    local name=$1 file=$2
+    shift 2
+    ts -r "$file" "$@" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
+        awk -F'\t' -v name="$name" '$1 != "" { m++ } { n += split($2, a, ",") }
             END { printf "%s\t%d\t%d\n", name, n, m }' >> "$out_dir/values-$size.tsv"
 }
 : > "$out_dir/values-$size.tsv"
 case " $kinds " in *" amf "*) log "counting values: amf"; count_values amf "$amf_file" ;; esac
-case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" ;; esac
+case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" "${builtin_args[@]}" ;; esac
 
 # ---- one 16 MiB message ---------------------------------------------------
 for shape in large-records large-bytes; do
