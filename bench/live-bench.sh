@@ -247,7 +247,7 @@ log "live capture: $rate MB/s of AMF3 for $seconds s over $conns connections, st
     die "the live run failed"
 
 # ---- the table ----------------------------------------------------------------
-wireshark=$(tshark -v 2>/dev/null | sed -n '1s/\.$//p')
+wireshark=$(tshark -v 2>/dev/null | sed -n '1{s/\.$//;p}')
 export how rate seconds conns wireshark
 python3 - "$W" $states "$results" <<'EOF'
 import json, os, sys
