@@ -313,6 +313,11 @@ def main():
         p("")
         p("A negative or near-zero cost is below the measurement noise (see the spread in "
           "the details).")
+        if "amf" in values and "builtin" in values:
+            p(f"Values each decoder shows: amftcp {values['amf'][0]:,}, built-in "
+              f"{values['builtin'][0]:,} ({values['builtin'][1]:,} frames malformed: it "
+              f"stops at trait references of dynamic objects), so the built-in decoder's "
+              f"cost covers fewer values.")
         p("")
 
     # ---- live capture ----
