@@ -36,13 +36,23 @@ count() {   # OUT ARGS... -> total instructions
     sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out"
 }
 
-# (A function may be listed twice, once without its source file: the
-# larger line is the function.)
+# callgrind_annotate lists functions only down to --threshold percent of
+# the total, cumulatively (99 by default, so everything past the top 99%:
+# the plugin's functions of a run on non-AMF traffic were never listed and
+# the share printed 0.00%); --threshold=100 lists them all.  A function may
+# be listed twice, "FILE:NAME [OBJECT]" and "???:NAME" (from call sites),
+# and a recursive one as NAME'2: the largest line is the function.
 inside() {   # OUT FUNCTION -> its instructions, inclusive
-    callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
-        awk -v fn="$2" '$0 ~ (":" fn "( |$)") { gsub(/,/, "", $1); if ($1 + 0 > n) n = $1 + 0 }
+    callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+        awk -v fn="$2" '$0 ~ (":" fn "('"'"'[0-9]+)?( |$)") { gsub(/,/, "", $1); if ($1 + 0 > n) n = $1 + 0 }
                         END { printf "%.0f\n", n }'
 }
+# The plugin must carry its symbols (the static functions are in .symtab,
+# not the dynamic table): a stripped amftcp.so shows up as ???:0x... only.
+# (grep reads all of nm's output: grep -q leaving early would kill nm with
+# SIGPIPE, and pipefail would then report a missing symbol.)
+nm "$build_dir/amftcp.so" 2>/dev/null | grep ' dissect_amftcp_heur$' >/dev/null ||
+    echo "count-instructions: $build_dir/amftcp.so has no symbol dissect_amftcp_heur (stripped?): the shares will read 0" >&2
 
 printf '%-8s %16s %16s %8s %10s %10s\n' mode enabled disabled ratio heuristic dissector
 for mode in "${modes[@]}"; do

@@ -7,6 +7,13 @@
 #   bench/run-bench.sh --size 100M --linearity 1G --modes fields --kinds amf
 #   bench/run-bench.sh --quick         # CI-sized: 5M, 1 run, linearity at 25M
 #
+# The report leads with the issue's table: per mode (-r, -Y 'amf.string ==
+# "x"', -T fields -e amf.string, -T json, -V) the cost of amftcp and of
+# Wireshark's built-in AMF decoder in ms per MiB of AMF3 values, and
+# amftcp's enabled/disabled CPU ratio; then the targets (-T fields -e
+# amf.type on/off, -Y/-r), the core, the live capture, the memory of one
+# 16 MiB message, and the details.
+#
 # What it does (details in bench/README.md):
 #   1. builds the project (plugin, core, bench tools) in --build-dir;
 #   2. writes captures under --out-dir (default bench/out, gitignored):
@@ -14,13 +21,15 @@
 #      same AMF3 values in HTTP application/x-amf bodies, which Wireshark's
 #      own AMF decoder reads), a capture ten times --size for linearity, and
 #      single 16 MiB messages for the memory test;
-#   3. times tshark on each capture in each mode (-T fields -e amf.type,
-#      -T json, -V, -Y 'amf.type == "object"', plain -r), with the decoder
-#      under test enabled and disabled (--disable-protocol amftcp, or amf
+#   3. times tshark on each capture in each mode (-r, -Y 'amf.string ==
+#      "x"', -T fields -e amf.string, -T json, -V, -T fields -e amf.type),
+#      with the decoder under test enabled and disabled (--disable-protocol amftcp, or amf
 #      for the built-in decoder), runs alternating, medians of --runs; and
 #      tshark's start-up alone, on a capture with no packets;
 #   4. runs the core microbenchmark (build/bench/core-bench);
-#   5. prints the report (and writes it to --out-dir/report-SIZE.md).
+#   5. runs the live capture (bench/live-bench.sh: tshark -i lo on AMF3 sent
+#      at --live-rate MB/s for --live-seconds), unless --no-live;
+#   6. prints the report (and writes it to --out-dir/report-SIZE.md).
 #
 # Time is CPU time (user + system) of the tshark process, which a busy
 # machine disturbs much less than wall time; wall time is reported too.
@@ -31,16 +40,22 @@
 #   --runs N             runs per measurement (median)                        [3]
 #   --linearity SIZE|off size of the large capture for the linearity check   [10 x --size]
 #   --linearity-runs N   runs of each large-capture measurement               [1]
-#   --modes "LIST"       of: fields json verbose filter plain                 [all]
+#   --modes "LIST"       of: plain filter-string fields-string json verbose fields
+#                        filter (-Y 'amf.type == "object"')    [all but filter]
 #   --kinds "LIST"       of: amf other builtin                                [all]
-#   --memory-modes "LIST" modes of the 16 MiB message test                    [all but json]
+#   --memory-modes "LIST" modes of the 16 MiB message test
+#                        [plain filter-string fields-string json verbose]
 #   --seed N             traffic seed                                         [1]
 #   --out-dir DIR        captures and results                                 [bench/out]
 #   --build-dir DIR      a build of its own, release options                  [build-bench]
 #   --core-seconds S     per core-bench measurement                           [2]
 #   --no-build           use the tools already in --build-dir
 #   --keep-large         keep the linearity capture (deleted after use otherwise)
+#   --live / --no-live   run the live capture, or not                       [--live]
+#   --live-rate MB_PER_S AMF3 bytes per second of the live capture           [20]
+#   --live-seconds S     length of the live burst                            [10]
 #   --quick              --size 5M --runs 1 --linearity 25M --core-seconds 0.5
+#                        --live-seconds 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -49,17 +64,22 @@ size=100M
 runs=3
 linearity=auto
 linearity_runs=1
-modes="fields json verbose filter plain"
+modes="plain filter-string fields-string json verbose fields"
 kinds="amf other builtin"
-memory_modes="fields verbose filter plain"
+memory_modes="plain filter-string fields-string json verbose"
 seed=1
 out_dir=bench/out
 build_dir=build-bench
 core_seconds=2
 build=1
 keep_large=0
+live=1
+live_rate=20
+live_seconds=10
+command_line=$(printf '%q ' "$0" "$@")
+command_line=${command_line% }
 
-usage() { sed -n '3,45p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '3,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -76,7 +96,11 @@ while [ $# -gt 0 ]; do
     --core-seconds) core_seconds=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --keep-large) keep_large=1; shift ;;
-    --quick) size=5M; runs=1; linearity=25M; core_seconds=0.5; shift ;;
+    --live) live=1; shift ;;
+    --no-live) live=0; shift ;;
+    --live-rate) live_rate=$2; shift 2 ;;
+    --live-seconds) live_seconds=$2; shift 2 ;;
+    --quick) size=5M; runs=1; linearity=25M; core_seconds=0.5; live_seconds=5; shift ;;
     -h|--help) usage ;;
     *) echo "run-bench: unknown option $1" >&2; usage ;;
     esac
@@ -162,6 +186,10 @@ mode_args() {   # KIND MODE -> tshark arguments, one per line
     fields)
         if [ "$kind" = builtin ]; then printf '%s\n' -T fields -e amf.amf3_type
         else printf '%s\n' -T fields -e amf.type; fi ;;
+    # The issue's modes: amf.string is a field of the built-in decoder that
+    # amftcp fills too, so both decoders get exactly the same arguments.
+    fields-string) printf '%s\n' -T fields -e amf.string ;;
+    filter-string) printf '%s\n' -Y 'amf.string == "x"' ;;
     json) printf '%s\n' -T json ;;
     verbose) printf '%s\n' -V ;;
     filter)
@@ -172,6 +200,13 @@ mode_args() {   # KIND MODE -> tshark arguments, one per line
     esac
 }
 
+# amftcp decodes HTTP application/x-amf bodies itself by default (its
+# preference amftcp.http holds the media_type entry, even while amftcp is
+# disabled, and then nothing decodes them): on the builtin capture, both
+# runs give the entry back to Wireshark's own decoder, so "enabled" is the
+# built-in decoder and "disabled" is --disable-protocol amf.
+builtin_args=(-o amftcp.http:FALSE)
+
 disable_arg() {  # KIND -> the decoder under test, for --disable-protocol
     if [ "$1" = builtin ] || [ "$1" = builtin-big ]; then echo amf; else echo amftcp; fi
 }
@@ -181,6 +216,7 @@ measure() {
     local kind=$1 mode=$2 file=$3 n=$4 base=${5:-$1}
     local args=()
     mapfile -t args < <(mode_args "$base" "$mode")
+    case "$base" in builtin*) args+=("${builtin_args[@]}") ;; esac
     local off
     off=$(disable_arg "$base")
     for ((r = 1; r <= n; r++)); do
@@ -223,7 +259,7 @@ generate large-bytes "$out_dir/large-bytes-16MiB.pcap" --kind large-bytes --size
 cpu=$(lscpu | sed -n "s/^Model name: *//p" | sed -n 1p)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
 kernel=$(uname -r)
-wireshark=$(tshark -v 2>/dev/null | sed -n 1p)
+wireshark=$(tshark -v 2>/dev/null | sed -n '1{s/\.$//;p}')
 amftcp_version=$(ts -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^amftcp/ { gsub(/ /, "", $2); print $2 }')
 git_rev=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -257,14 +293,16 @@ done
 
 # Values each decoder put in the tree (amf.amf3_type items: one per AMF3
 # value shown) and frames it marked malformed, on the same AMF3 values.
-count_values() {   # NAME FILE
-    ts -r "$2" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
-        awk -F'\t' -v name="$1" '$1 != "" { m++ } { n += split($2, a, ",") }
+count_values() {   # NAME FILE [ARGS...]
+    local name=$1 file=$2
+    shift 2
+    ts -r "$file" "$@" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
+        awk -F'\t' -v name="$name" '$1 != "" { m++ } { n += split($2, a, ",") }
             END { printf "%s\t%d\t%d\n", name, n, m }' >> "$out_dir/values-$size.tsv"
 }
 : > "$out_dir/values-$size.tsv"
 case " $kinds " in *" amf "*) log "counting values: amf"; count_values amf "$amf_file" ;; esac
-case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" ;; esac
+case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" "${builtin_args[@]}" ;; esac
 
 # ---- one 16 MiB message ---------------------------------------------------
 for shape in large-records large-bytes; do
@@ -295,12 +333,23 @@ fi
 log "core-bench"
 "$core_bench" --seconds "$core_seconds" --seed "$seed" > "$out_dir/core-$size.txt"
 
+# ---- live capture -------------------------------------------------------------
+live_file="$out_dir/live-$size.txt"
+rm -f "$live_file"
+if [ "$live" = 1 ]; then
+    log "live capture: $live_rate MB/s for $live_seconds s, amftcp enabled and disabled"
+    bench/live-bench.sh --no-build --build-dir "$build_dir" --rate "$live_rate" \
+        --seconds "$live_seconds" --seed "$seed" --baseline --results "$live_file" \
+        > "$out_dir/live-$size.md" || log "live capture failed (report without it)"
+fi
+
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(( $(date +%s) - started ))
 
 # ---- report ---------------------------------------------------------------
-export cpu os kernel wireshark amftcp_version git_rev plugin_md5 load_start load_end elapsed \
-       size runs linearity linearity_runs
+cores=$(nproc)
+export cpu cores os kernel wireshark amftcp_version git_rev plugin_md5 load_start load_end elapsed \
+       size runs linearity linearity_runs command_line
 python3 "$root/bench/report.py" "$results" "$out_dir/values-$size.tsv" "$out_dir/core-$size.txt" \
-    "$out_dir" "$size" "$linearity" | tee "$report"
+    "$out_dir" "$size" "$linearity" "$live_file" | tee "$report"
 log "report written to $report"
