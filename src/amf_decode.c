@@ -285,31 +285,51 @@ bool amf_dec_check_count(amf_dec *d, uint64_t count, uint32_t min_size,
 void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t len,
                   bool complete)
 {
-    memset(d, 0, offsetof(amf_dec, inline_tables));
+    /* The reader clears itself (but its message buffer). */
+    memset(&d->amf3, 0, offsetof(amf_dec, inline_tables) - offsetof(amf_dec, amf3));
     d->cfg = cfg;
+    d->max_values = cfg->max_values;
+    /* Every table starts in its inline buffer (amf_table_reserve moves it
+       out when it outgrows it). */
+    d->amf3.strings = d->inline_tables.strings;
+    d->amf3.cap_strings = AMF_INLINE_STRINGS;
+    d->amf3.objects.items = d->inline_tables.objects;
+    d->amf3.objects.cap = AMF_INLINE_OBJECTS;
+    d->amf3.traits = d->inline_tables.traits;
+    d->amf3.cap_traits = AMF_INLINE_TRAITS;
+    d->amf3.names = d->inline_tables.names;
+    d->amf3.cap_names = AMF_INLINE_NAMES;
+    d->amf0.items = d->inline_tables.amf0_objects;
+    d->amf0.cap = AMF_INLINE_OBJECTS;
     amf_reader_init(&d->r, buf, len, complete, cfg->max_message);
 }
 
-amf_status amf_dec_finish(amf_dec *d, amf_result *res)
+static void release_tables(amf_dec *d)
 {
-    memset(res, 0, sizeof *res);
-    res->status = d->r.status;
-    res->error = d->r.error;
-    res->values = d->values;
-    if (d->r.status == AMF_OK) {
-        res->length = d->r.pos;
-    } else {
-        res->length = d->r.err_offset;
-        if (d->r.status == AMF_NEED_MORE)
-            res->need = (uint32_t)(d->r.need_end - d->r.len);
-        memcpy(res->message, d->r.message, sizeof res->message);
-    }
     const amf_allocator *a = &d->cfg->alloc;
     amf_table_release(a, d->amf3.strings, d->inline_tables.strings);
     amf_table_release(a, d->amf3.objects.items, d->inline_tables.objects);
     amf_table_release(a, d->amf3.traits, d->inline_tables.traits);
     amf_table_release(a, d->amf3.names, d->inline_tables.names);
     amf_table_release(a, d->amf0.items, d->inline_tables.amf0_objects);
+}
+
+amf_status amf_dec_finish(amf_dec *d, amf_result *res)
+{
+    res->status = d->r.status;
+    res->error = d->r.error;
+    res->values = d->values;
+    res->need = 0;
+    if (d->r.status == AMF_OK) {
+        res->length = d->r.pos;
+        res->message[0] = '\0';
+    } else {
+        res->length = d->r.err_offset;
+        if (d->r.status == AMF_NEED_MORE)
+            res->need = (uint32_t)(d->r.need_end - d->r.len);
+        memcpy(res->message, d->r.message, sizeof res->message);
+    }
+    release_tables(d);
     return res->status;
 }
 
@@ -324,6 +344,14 @@ amf_status amf_decode(const amf_config *cfg, amf_version version,
     top.role = AMF_ROLE_TOP;
     if (version == AMF_VERSION_3) {
         amf3_reset_tables(&d);
+        if (!cfg->sink) {
+            if (amf3_measure_value(&d))
+                return amf_dec_finish(&d, res);
+            /* Not settled: the full decoder, from the start, says why. */
+            release_tables(&d);
+            amf_dec_init(&d, cfg, buf, len, complete);
+            amf3_reset_tables(&d);
+        }
         amf3_decode_value(&d, &top);
     } else {
         amf0_decode_value(&d, &top);

@@ -26,7 +26,8 @@ typedef struct amf_dec {
                                     AMF3 value, fresh again at every AVM+ switch */
     amf_objects amf0;            /* AMF0 object table, per message */
     uint32_t    next_node;       /* message-wide ids of object-table entries */
-    uint32_t    values;          /* values decoded, against cfg->max_values */
+    uint32_t    values;          /* values decoded, against max_values */
+    uint32_t    max_values;      /* cfg->max_values, one load nearer */
     uint32_t    depth;           /* containers open */
     bool        error_sent;      /* the ERROR event has gone out */
 
@@ -101,6 +102,11 @@ bool amf_utf8_valid(const char *ptr, uint32_t len);
 /* Entry points of the two encodings (the slot says where the value sits). */
 void amf0_decode_value(amf_dec *d, const amf_slot *slot);
 void amf3_decode_value(amf_dec *d, const amf_slot *slot);
+/* With no sink: the length of a well-formed AMF3 value, fast (amf3_measure.c).
+ * false: not settled there (an error, a wait, a limit, an externalizable
+ * body, a stop flag to watch); decode again from the start with
+ * amf3_decode_value, which says why. */
+bool amf3_measure_value(amf_dec *d);
 /* Start a fresh set of AMF3 tables (top level, AVM+ switch). */
 void amf3_reset_tables(amf_dec *d);
 

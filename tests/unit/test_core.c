@@ -93,6 +93,7 @@ static const suite suites[] = {
     { "framing", test_frame },
     { "framing evidence", test_evidence },
     { "fuzzing regressions", test_regressions },
+    { "fast measuring path", test_measure },
 };
 
 int main(int argc, char **argv)
