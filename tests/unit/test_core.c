@@ -94,6 +94,7 @@ static const suite suites[] = {
     { "framing evidence", test_evidence },
     { "fuzzing regressions", test_regressions },
     { "fast measuring path", test_measure },
+    { "number, date and string text", test_text },
 };
 
 int main(int argc, char **argv)
