@@ -25,14 +25,6 @@
 #define M_EXTERNAL        0x4u
 #define M_DYNAMIC         0x8u
 
-/* Containers out of line, so that the scalar path inlined in every loop
- * stays small. */
-#if defined(__GNUC__)
-#define M_NOINLINE __attribute__((noinline))
-#else
-#define M_NOINLINE
-#endif
-
 /* Every walker takes the position as a pointer and returns the position
  * after what it read, NULL when it does not settle the value: a position in
  * a register, not in the reader, keeps each value off a store-and-reload. */
@@ -252,7 +244,7 @@ static m_pos m_dictionary(amf_dec *d, m_pos p, m_pos end, uint32_t header)
 }
 
 /* The values with children or table entries (header read), out of line. */
-static M_NOINLINE m_pos m_complex(amf_dec *d, m_pos p, m_pos end, uint8_t marker,
+static AMF_NOINLINE m_pos m_complex(amf_dec *d, m_pos p, m_pos end, uint8_t marker,
                                   uint32_t header)
 {
     switch (marker) {

@@ -117,10 +117,11 @@ void amf_config_init(amf_config *cfg)
     cfg->alloc.free_fn = default_free;
 }
 
-bool amf_utf8_valid(const char *ptr, uint32_t len)
+const amf_event amf_event_zero;
+
+bool amf_utf8_valid_from(const char *ptr, uint32_t len, uint32_t i)
 {
-    /* Most AMF text is ASCII: check eight bytes at a time before GLib. */
-    uint32_t i = 0;
+    /* From i on (ASCII before it): whole words of ASCII are skipped too. */
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, ptr + i, 8);
@@ -142,33 +143,6 @@ bool amf_utf8_valid(const char *ptr, uint32_t len)
         ptr = end + 1;
     }
     return true;
-}
-
-/* Copying a zeroed event is much cheaper than memset's `rep stos` for a
- * struct this size, and this runs for every value. */
-static const amf_event amf_event_zero;
-
-void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
-                         const amf_slot *slot, amf_version version, uint32_t offset)
-{
-    memcpy(ev, &amf_event_zero, sizeof *ev);
-    ev->kind = kind;
-    ev->depth = d->depth;
-    ev->role = slot->role;
-    ev->index = slot->index;
-    ev->name = slot->name;
-    ev->name_offset = slot->name_offset;
-    ev->name_length = slot->name_length;
-    ev->name_ref = slot->name_ref;
-    ev->flags = slot->flags;
-    ev->version = version;
-    ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
-}
-
-void amf_emit(amf_dec *d, amf_event *ev)
-{
-    if (d->cfg->sink)
-        d->cfg->sink(d->cfg->user, ev);
 }
 
 void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
@@ -228,7 +202,7 @@ void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t leng
     d->cfg->sink(d->cfg->user, &ev);
 }
 
-bool amf_dec_count_value(amf_dec *d, uint32_t offset)
+bool amf_dec_count_value_slow(amf_dec *d, uint32_t offset)
 {
     if (d->cfg->stop && *d->cfg->stop) {
         amf_reader_fail(&d->r, AMF_LIMIT, AMF_ERR_STOPPED, offset, "stopped at offset %u", offset);
@@ -243,7 +217,7 @@ bool amf_dec_count_value(amf_dec *d, uint32_t offset)
     return true;
 }
 
-bool amf_dec_enter(amf_dec *d, uint32_t offset)
+bool amf_dec_enter_slow(amf_dec *d, uint32_t offset)
 {
     if (d->depth >= d->cfg->max_depth) {
         amf_reader_fail(&d->r, AMF_LIMIT, AMF_ERR_DEPTH_LIMIT, offset,
