@@ -205,13 +205,32 @@ static const uint8_t json_plain[256] = {
 #undef P4
 };
 
-/* Runs of plain ASCII are copied whole; from the first byte past ASCII on,
- * GLib checks the UTF-8 (ASCII before it cannot change what it finds). */
+/* Are all eight bytes of w plain (json_plain)?  Each test is exact for
+ * "some byte is": a byte past ASCII, below 0x20, '"' or '\\'. */
+static inline bool plain_word(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t quote = w ^ (ones * '"');
+    uint64_t backslash = w ^ (ones * '\\');
+    uint64_t special = w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                       ((backslash - ones) & ~backslash);
+    return (special & high) == 0;
+}
+
+/* Runs of plain ASCII are copied whole (found eight bytes at a time, then
+ * byte by byte); from the first byte past ASCII on, GLib checks the UTF-8
+ * (ASCII before it cannot change what it finds). */
 static void put_text(amf_json *j, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         size_t run = i;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!plain_word(w))
+                break;
+        }
         while (i < n && json_plain[(unsigned char)s[i]])
             i++;
         put(j, s + run, i - run);
@@ -229,7 +248,10 @@ static void put_text(amf_json *j, const char *s, size_t n)
 
 static void put_string(amf_json *j, amf_str s)
 {
-    putc_(j, '"');
+    /* Room for the plain case at once: quotes and the bytes as they are. */
+    if (!reserve(j, (size_t)s.len + 2))
+        return;
+    j->buf[j->len++] = '"';
     put_text(j, s.ptr, s.len);
     putc_(j, '"');
 }

@@ -216,6 +216,38 @@ static void string_runs(void)
             }
         }
     }
+    /* every byte value at every position of two 8-byte words */
+    for (int c = 0; c < 256; c++) {
+        for (size_t at = 0; at < 16; at++) {
+            char bytes[16], want[40];
+            size_t w = 0;
+            memset(bytes, 'x', sizeof bytes);
+            bytes[at] = (char)c;
+            want[w++] = '"';
+            for (size_t i = 0; i < at; i++)
+                want[w++] = 'x';
+            if (c == '"' || c == '\\') {
+                want[w++] = '\\';
+                want[w++] = (char)c;
+            } else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+                want[w++] = '\\';
+                want[w++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : c == '\b' ? 'b' : 'f';
+            } else if (c < 0x20) {
+                w += (size_t)snprintf(want + w, sizeof want - w, "\\u%04x", c);
+            } else if (c >= 0x80) {
+                memcpy(want + w, "\xef\xbf\xbd", 3);  /* alone, never valid UTF-8 */
+                w += 3;
+            } else {
+                want[w++] = (char)c;
+            }
+            for (size_t i = at + 1; i < 16; i++)
+                want[w++] = 'x';
+            want[w++] = '"';
+            want[w] = '\0';
+            test_context("JSON string: byte 0x%02x at %zu of 16", c, at);
+            check_string_json(bytes, 16, want);
+        }
+    }
     /* a NUL byte, in the plain run and after UTF-8 */
     test_context("JSON string with NUL bytes");
     check_string_json("ab\0cd", 5, "\"ab\\u0000cd\"");
