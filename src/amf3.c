@@ -37,7 +37,7 @@ static void fail_no_memory(amf_dec *d, uint32_t offset)
 static void add_string(amf_dec *d, amf_str s, bool bad_utf8, uint32_t offset)
 {
     amf_tables *t = &d->amf3;
-    if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->strings, &t->cap_strings,
+    if (!amf_table_room(&d->cfg->alloc, (void **)&t->strings, &t->cap_strings,
                            t->n_strings, sizeof *t->strings, d->inline_tables.strings,
                            AMF_INLINE_STRINGS)) {
         fail_no_memory(d, offset);
@@ -55,7 +55,7 @@ static uint32_t add_object(amf_dec *d, amf_objects *o, amf_type type, uint8_t ma
 {
     amf_object_entry *inline_buf = o == &d->amf0 ? d->inline_tables.amf0_objects
                                                  : d->inline_tables.objects;
-    if (!amf_table_reserve(&d->cfg->alloc, (void **)&o->items, &o->cap, o->count,
+    if (!amf_table_room(&d->cfg->alloc, (void **)&o->items, &o->cap, o->count,
                            sizeof *o->items, inline_buf, AMF_INLINE_OBJECTS)) {
         fail_no_memory(d, offset);
         return UINT32_MAX;
@@ -247,7 +247,7 @@ static void emit_scalar(amf_dec *d, amf_event *ev)
 }
 
 /* XMLDocument, XML and ByteArray: U29 length or reference, then bytes. */
-static void decode_bytes_value(amf_dec *d, const amf_slot *slot, uint8_t marker,
+static AMF_NOINLINE void decode_bytes_value(amf_dec *d, const amf_slot *slot, uint8_t marker,
                                uint32_t start, amf_type type)
 {
     uint32_t header = amf3_read_u29(&d->r);
@@ -285,7 +285,7 @@ static void decode_bytes_value(amf_dec *d, const amf_slot *slot, uint8_t marker,
                          "%s at offset %u is not valid UTF-8", amf_type_name(type), start);
 }
 
-static void decode_date(amf_dec *d, const amf_slot *slot, uint32_t start)
+static AMF_NOINLINE void decode_date(amf_dec *d, const amf_slot *slot, uint32_t start)
 {
     uint32_t header = amf3_read_u29(&d->r);
     if (!amf_dec_ok(d))
@@ -373,7 +373,7 @@ static void begin_container(amf_dec *d, amf_event *ev, const amf_slot *slot,
 
 /* array-type = array-marker (U29O-ref | U29A-value (UTF-8-empty |
  * *(assoc-value) UTF-8-empty) *(value-type)) */
-static void decode_array(amf_dec *d, const amf_slot *slot, uint32_t start)
+static AMF_NOINLINE void decode_array(amf_dec *d, const amf_slot *slot, uint32_t start)
 {
     uint32_t header = amf3_read_u29(&d->r);
     if (!amf_dec_ok(d))
@@ -480,7 +480,7 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
             return false;
         }
         warn_utf8(d, &name, "sealed member name");
-        if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->names, &t->cap_names,
+        if (!amf_table_room(&d->cfg->alloc, (void **)&t->names, &t->cap_names,
                                t->n_names, sizeof *t->names, d->inline_tables.names,
                                AMF_INLINE_NAMES)) {
             fail_no_memory(d, name.offset);
@@ -491,7 +491,7 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
         t->names[t->n_names].length = name.length;
         t->n_names++;
     }
-    if (!amf_table_reserve(&d->cfg->alloc, (void **)&t->traits, &t->cap_traits,
+    if (!amf_table_room(&d->cfg->alloc, (void **)&t->traits, &t->cap_traits,
                            t->n_traits, sizeof *t->traits, d->inline_tables.traits,
                            AMF_INLINE_TRAITS)) {
         fail_no_memory(d, u29_offset);
@@ -505,7 +505,7 @@ static bool read_traits(amf_dec *d, uint32_t header, uint32_t u29_offset,
 /* object-type = object-marker (U29O-ref | (U29O-traits-ext class-name
  * *(U8)) | U29O-traits-ref | (U29O-traits class-name *(UTF-8-vr))) *(value-type)
  * *(dynamic-member) */
-static void decode_object(amf_dec *d, const amf_slot *slot, uint32_t start)
+static AMF_NOINLINE void decode_object(amf_dec *d, const amf_slot *slot, uint32_t start)
 {
     uint32_t u29_offset = d->r.pos;
     uint32_t header = amf3_read_u29(&d->r);
@@ -604,7 +604,7 @@ out:
 
 /* Vector.<int>, Vector.<uint>, Vector.<Number>: U29V, fixed flag, items of
  * fixed width. */
-static void decode_vector_fixed(amf_dec *d, const amf_slot *slot, uint32_t start,
+static AMF_NOINLINE void decode_vector_fixed(amf_dec *d, const amf_slot *slot, uint32_t start,
                                 uint8_t marker)
 {
     amf_type type = marker == AMF3_VECTOR_INT ? AMF_TYPE_VECTOR_INT
@@ -685,7 +685,7 @@ static void decode_vector_fixed(amf_dec *d, const amf_slot *slot, uint32_t start
 }
 
 /* Vector.<T>: U29V, fixed flag, element type name, then AMF3 values. */
-static void decode_vector_object(amf_dec *d, const amf_slot *slot, uint32_t start)
+static AMF_NOINLINE void decode_vector_object(amf_dec *d, const amf_slot *slot, uint32_t start)
 {
     uint32_t header = amf3_read_u29(&d->r);
     if (!amf_dec_ok(d))
@@ -730,7 +730,7 @@ static void decode_vector_object(amf_dec *d, const amf_slot *slot, uint32_t star
 }
 
 /* Dictionary: U29Dict, weak-keys flag, then key/value pairs of any type. */
-static void decode_dictionary(amf_dec *d, const amf_slot *slot, uint32_t start)
+static AMF_NOINLINE void decode_dictionary(amf_dec *d, const amf_slot *slot, uint32_t start)
 {
     uint32_t header = amf3_read_u29(&d->r);
     if (!amf_dec_ok(d))

@@ -117,10 +117,11 @@ void amf_config_init(amf_config *cfg)
     cfg->alloc.free_fn = default_free;
 }
 
-bool amf_utf8_valid(const char *ptr, uint32_t len)
+const amf_event amf_event_zero;
+
+bool amf_utf8_valid_from(const char *ptr, uint32_t len, uint32_t i)
 {
-    /* Most AMF text is ASCII: check eight bytes at a time before GLib. */
-    uint32_t i = 0;
+    /* From i on (ASCII before it): whole words of ASCII are skipped too. */
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, ptr + i, 8);
@@ -142,33 +143,6 @@ bool amf_utf8_valid(const char *ptr, uint32_t len)
         ptr = end + 1;
     }
     return true;
-}
-
-/* Copying a zeroed event is much cheaper than memset's `rep stos` for a
- * struct this size, and this runs for every value. */
-static const amf_event amf_event_zero;
-
-void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
-                         const amf_slot *slot, amf_version version, uint32_t offset)
-{
-    memcpy(ev, &amf_event_zero, sizeof *ev);
-    ev->kind = kind;
-    ev->depth = d->depth;
-    ev->role = slot->role;
-    ev->index = slot->index;
-    ev->name = slot->name;
-    ev->name_offset = slot->name_offset;
-    ev->name_length = slot->name_length;
-    ev->name_ref = slot->name_ref;
-    ev->flags = slot->flags;
-    ev->version = version;
-    ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
-}
-
-void amf_emit(amf_dec *d, amf_event *ev)
-{
-    if (d->cfg->sink)
-        d->cfg->sink(d->cfg->user, ev);
 }
 
 void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
@@ -228,7 +202,7 @@ void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t leng
     d->cfg->sink(d->cfg->user, &ev);
 }
 
-bool amf_dec_count_value(amf_dec *d, uint32_t offset)
+bool amf_dec_count_value_slow(amf_dec *d, uint32_t offset)
 {
     if (d->cfg->stop && *d->cfg->stop) {
         amf_reader_fail(&d->r, AMF_LIMIT, AMF_ERR_STOPPED, offset, "stopped at offset %u", offset);
@@ -243,7 +217,7 @@ bool amf_dec_count_value(amf_dec *d, uint32_t offset)
     return true;
 }
 
-bool amf_dec_enter(amf_dec *d, uint32_t offset)
+bool amf_dec_enter_slow(amf_dec *d, uint32_t offset)
 {
     if (d->depth >= d->cfg->max_depth) {
         amf_reader_fail(&d->r, AMF_LIMIT, AMF_ERR_DEPTH_LIMIT, offset,
@@ -285,31 +259,51 @@ bool amf_dec_check_count(amf_dec *d, uint64_t count, uint32_t min_size,
 void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t len,
                   bool complete)
 {
-    memset(d, 0, offsetof(amf_dec, inline_tables));
+    /* The reader clears itself (but its message buffer). */
+    memset(&d->amf3, 0, offsetof(amf_dec, inline_tables) - offsetof(amf_dec, amf3));
     d->cfg = cfg;
+    d->max_values = cfg->max_values;
+    /* Every table starts in its inline buffer (amf_table_reserve moves it
+       out when it outgrows it). */
+    d->amf3.strings = d->inline_tables.strings;
+    d->amf3.cap_strings = AMF_INLINE_STRINGS;
+    d->amf3.objects.items = d->inline_tables.objects;
+    d->amf3.objects.cap = AMF_INLINE_OBJECTS;
+    d->amf3.traits = d->inline_tables.traits;
+    d->amf3.cap_traits = AMF_INLINE_TRAITS;
+    d->amf3.names = d->inline_tables.names;
+    d->amf3.cap_names = AMF_INLINE_NAMES;
+    d->amf0.items = d->inline_tables.amf0_objects;
+    d->amf0.cap = AMF_INLINE_OBJECTS;
     amf_reader_init(&d->r, buf, len, complete, cfg->max_message);
 }
 
-amf_status amf_dec_finish(amf_dec *d, amf_result *res)
+static void release_tables(amf_dec *d)
 {
-    memset(res, 0, sizeof *res);
-    res->status = d->r.status;
-    res->error = d->r.error;
-    res->values = d->values;
-    if (d->r.status == AMF_OK) {
-        res->length = d->r.pos;
-    } else {
-        res->length = d->r.err_offset;
-        if (d->r.status == AMF_NEED_MORE)
-            res->need = (uint32_t)(d->r.need_end - d->r.len);
-        memcpy(res->message, d->r.message, sizeof res->message);
-    }
     const amf_allocator *a = &d->cfg->alloc;
     amf_table_release(a, d->amf3.strings, d->inline_tables.strings);
     amf_table_release(a, d->amf3.objects.items, d->inline_tables.objects);
     amf_table_release(a, d->amf3.traits, d->inline_tables.traits);
     amf_table_release(a, d->amf3.names, d->inline_tables.names);
     amf_table_release(a, d->amf0.items, d->inline_tables.amf0_objects);
+}
+
+amf_status amf_dec_finish(amf_dec *d, amf_result *res)
+{
+    res->status = d->r.status;
+    res->error = d->r.error;
+    res->values = d->values;
+    res->need = 0;
+    if (d->r.status == AMF_OK) {
+        res->length = d->r.pos;
+        res->message[0] = '\0';
+    } else {
+        res->length = d->r.err_offset;
+        if (d->r.status == AMF_NEED_MORE)
+            res->need = (uint32_t)(d->r.need_end - d->r.len);
+        memcpy(res->message, d->r.message, sizeof res->message);
+    }
+    release_tables(d);
     return res->status;
 }
 
@@ -324,6 +318,14 @@ amf_status amf_decode(const amf_config *cfg, amf_version version,
     top.role = AMF_ROLE_TOP;
     if (version == AMF_VERSION_3) {
         amf3_reset_tables(&d);
+        if (!cfg->sink) {
+            if (amf3_measure_value(&d))
+                return amf_dec_finish(&d, res);
+            /* Not settled: the full decoder, from the start, says why. */
+            release_tables(&d);
+            amf_dec_init(&d, cfg, buf, len, complete);
+            amf3_reset_tables(&d);
+        }
         amf3_decode_value(&d, &top);
     } else {
         amf0_decode_value(&d, &top);

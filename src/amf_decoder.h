@@ -11,6 +11,16 @@
 #include "amf_reader.h"
 #include "amf_tables.h"
 
+#include <string.h>
+
+/* For code split so that a hot caller stays small (containers out of the
+ * per-value path). */
+#if defined(__GNUC__)
+#define AMF_NOINLINE __attribute__((noinline))
+#else
+#define AMF_NOINLINE
+#endif
+
 /* Table entries a decode holds before it allocates (a typical message of a
  * few hundred bytes fits). */
 #define AMF_INLINE_STRINGS 32u
@@ -26,7 +36,8 @@ typedef struct amf_dec {
                                     AMF3 value, fresh again at every AVM+ switch */
     amf_objects amf0;            /* AMF0 object table, per message */
     uint32_t    next_node;       /* message-wide ids of object-table entries */
-    uint32_t    values;          /* values decoded, against cfg->max_values */
+    uint32_t    values;          /* values decoded, against max_values */
+    uint32_t    max_values;      /* cfg->max_values, one load nearer */
     uint32_t    depth;           /* containers open */
     bool        error_sent;      /* the ERROR event has gone out */
 
@@ -60,10 +71,35 @@ void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t 
                   bool complete);
 amf_status amf_dec_finish(amf_dec *d, amf_result *res);
 
-/* A value event pre-filled from its slot. */
-void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
-                         const amf_slot *slot, amf_version version, uint32_t offset);
-void amf_emit(amf_dec *d, amf_event *ev);
+/* Copying a zeroed event is much cheaper than memset's `rep stos` for a
+ * struct this size (amf_decode.c defines it). */
+extern const amf_event amf_event_zero;
+
+/* A value event pre-filled from its slot (every other field zero); inline,
+ * it runs for every value. */
+static inline void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
+                                       const amf_slot *slot, amf_version version,
+                                       uint32_t offset)
+{
+    memcpy(ev, &amf_event_zero, sizeof *ev);
+    ev->kind = kind;
+    ev->depth = d->depth;
+    ev->role = slot->role;
+    ev->index = slot->index;
+    ev->name = slot->name;
+    ev->name_offset = slot->name_offset;
+    ev->name_length = slot->name_length;
+    ev->name_ref = slot->name_ref;
+    ev->flags = slot->flags;
+    ev->version = version;
+    ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
+}
+
+static inline void amf_emit(amf_dec *d, amf_event *ev)
+{
+    if (d->cfg->sink)
+        d->cfg->sink(d->cfg->user, ev);
+}
 /* A container's END event. */
 void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
                   uint32_t end_offset, uint32_t end_length);
@@ -78,8 +114,26 @@ void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t leng
 
 /* Count a value against the work limit and enter a container level.
  * Return false (error latched) past a limit. */
-bool amf_dec_count_value(amf_dec *d, uint32_t offset);
-bool amf_dec_enter(amf_dec *d, uint32_t offset);
+bool amf_dec_count_value_slow(amf_dec *d, uint32_t offset);
+bool amf_dec_enter_slow(amf_dec *d, uint32_t offset);
+
+static inline bool amf_dec_count_value(amf_dec *d, uint32_t offset)
+{
+    if (!d->cfg->stop && d->values < d->max_values) {
+        d->values++;
+        return true;
+    }
+    return amf_dec_count_value_slow(d, offset);
+}
+
+static inline bool amf_dec_enter(amf_dec *d, uint32_t offset)
+{
+    if (d->depth < d->cfg->max_depth) {
+        d->depth++;
+        return true;
+    }
+    return amf_dec_enter_slow(d, offset);
+}
 static inline void amf_dec_leave(amf_dec *d) { d->depth--; }
 
 /* Fail unless `count` items of at least `min_size` bytes each can still fit. */
@@ -95,12 +149,33 @@ void amf_emit_reference(amf_dec *d, const amf_slot *slot, amf_version version,
                         uint8_t marker, uint32_t start, uint32_t data_offset,
                         const amf_objects *o, uint32_t index, amf_type expected);
 
-/* Is str valid UTF-8?  (Checked only when events are wanted.) */
-bool amf_utf8_valid(const char *ptr, uint32_t len);
+/* Is str valid UTF-8?  (Checked only when events are wanted.)  Most AMF
+ * text is ASCII: eight bytes at a time here, the rest out of line. */
+bool amf_utf8_valid_from(const char *ptr, uint32_t len, uint32_t i);
+
+static inline bool amf_utf8_valid(const char *ptr, uint32_t len)
+{
+    uint32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, ptr + i, 8);
+        if (w & 0x8080808080808080ull)
+            return amf_utf8_valid_from(ptr, len, i);
+    }
+    for (; i < len; i++)
+        if ((unsigned char)ptr[i] >= 0x80)
+            return amf_utf8_valid_from(ptr, len, i);
+    return true;
+}
 
 /* Entry points of the two encodings (the slot says where the value sits). */
 void amf0_decode_value(amf_dec *d, const amf_slot *slot);
 void amf3_decode_value(amf_dec *d, const amf_slot *slot);
+/* With no sink: the length of a well-formed AMF3 value, fast (amf3_measure.c).
+ * false: not settled there (an error, a wait, a limit, an externalizable
+ * body, a stop flag to watch); decode again from the start with
+ * amf3_decode_value, which says why. */
+bool amf3_measure_value(amf_dec *d);
 /* Start a fresh set of AMF3 tables (top level, AVM+ switch). */
 void amf3_reset_tables(amf_dec *d);
 

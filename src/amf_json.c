@@ -43,7 +43,8 @@ struct amf_json_span {
 
 /* ---- output ---------------------------------------------------------- */
 
-static bool reserve(amf_json *j, size_t extra)
+/* Room for extra more bytes and the final NUL, else overflow latched. */
+static bool reserve_slow(amf_json *j, size_t extra)
 {
     if (j->overflow)
         return false;
@@ -53,7 +54,8 @@ static bool reserve(amf_json *j, size_t extra)
     }
     if (j->len + extra + 1 <= j->cap)
         return true;
-    size_t cap = j->cap ? j->cap : 256;
+    /* A first guess from the message: most JSON is 2-4 times its AMF. */
+    size_t cap = j->cap ? j->cap : j->first_cap;
     while (cap < j->len + extra + 1)
         cap *= 2;
     char *p = j->alloc.realloc_fn(j->alloc.ctx, j->buf, cap);
@@ -66,7 +68,16 @@ static bool reserve(amf_json *j, size_t extra)
     return true;
 }
 
-static void put(amf_json *j, const char *s, size_t n)
+/* cap never passes max_len's room check by itself: test both. */
+static inline bool reserve(amf_json *j, size_t extra)
+{
+    size_t need = j->len + extra + 1;
+    if (need <= j->cap && need <= j->max_len && !j->overflow)
+        return true;
+    return reserve_slow(j, extra);
+}
+
+static inline void put(amf_json *j, const char *s, size_t n)
 {
     if (!reserve(j, n))
         return;
@@ -74,16 +85,43 @@ static void put(amf_json *j, const char *s, size_t n)
     j->len += n;
 }
 
-static void puts_(amf_json *j, const char *s)
+/* Literals: strlen folds to a constant once inlined. */
+static inline void puts_(amf_json *j, const char *s)
 {
     put(j, s, strlen(s));
 }
 
-static void putc_(amf_json *j, char c)
+static inline void putc_(amf_json *j, char c)
 {
     if (!reserve(j, 1))
         return;
     j->buf[j->len++] = c;
+}
+
+/* One character JSON must escape (a control character, '"', '\\'). */
+static void put_escape(amf_json *j, unsigned char c)
+{
+    char esc[8];
+    switch (c) {
+    case '"':  puts_(j, "\\\""); break;
+    case '\\': puts_(j, "\\\\"); break;
+    case '\n': puts_(j, "\\n"); break;
+    case '\r': puts_(j, "\\r"); break;
+    case '\t': puts_(j, "\\t"); break;
+    case '\b': puts_(j, "\\b"); break;
+    case '\f': puts_(j, "\\f"); break;
+    default: {
+        static const char hex[] = "0123456789abcdef";
+        esc[0] = '\\';
+        esc[1] = 'u';
+        esc[2] = '0';
+        esc[3] = '0';
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 0xf];
+        put(j, esc, 6);
+        break;
+    }
+    }
 }
 
 /* A JSON string body (no quotes): escapes, and U+FFFD for invalid UTF-8. */
@@ -96,20 +134,7 @@ static void put_escaped(amf_json *j, const char *s, size_t n)
             continue;
         put(j, s + run, i - run);
         run = i + 1;
-        char esc[8];
-        switch (c) {
-        case '"':  puts_(j, "\\\""); break;
-        case '\\': puts_(j, "\\\\"); break;
-        case '\n': puts_(j, "\\n"); break;
-        case '\r': puts_(j, "\\r"); break;
-        case '\t': puts_(j, "\\t"); break;
-        case '\b': puts_(j, "\\b"); break;
-        case '\f': puts_(j, "\\f"); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            puts_(j, esc);
-            break;
-        }
+        put_escape(j, c);
     }
     put(j, s + run, n - run);
 }
@@ -145,7 +170,7 @@ static size_t utf8_maximal_subpart(const unsigned char *p, size_t n)
 /* Text as a JSON string body: escaped, what breaks UTF-8 as U+FFFD.  A NUL
  * byte is valid UTF-8 (U+0000), written \u0000 (GLib's validator stops at
  * it, so it is stepped over here). */
-static void put_text(amf_json *j, const char *s, size_t n)
+static void put_text_utf8(amf_json *j, const char *s, size_t n)
 {
     while (n) {
         const char *end;
@@ -166,9 +191,67 @@ static void put_text(amf_json *j, const char *s, size_t n)
     }
 }
 
+/* 1: an ASCII byte JSON takes as it is. */
+static const uint8_t json_plain[256] = {
+#define P4(x) x, x, x, x
+#define P16(x) P4(x), P4(x), P4(x), P4(x)
+    P16(0), P16(0),                       /* 0x00-0x1f: control characters */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x20-0x2f: '"' */
+    P16(1), P16(1),                       /* 0x30-0x4f */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,   /* 0x50-0x5f: '\\' */
+    P16(1), P16(1),                       /* 0x60-0x7f */
+    /* 0x80-0xff: zero, UTF-8 to check */
+#undef P16
+#undef P4
+};
+
+/* Are all eight bytes of w plain (json_plain)?  Each test is exact for
+ * "some byte is": a byte past ASCII, below 0x20, '"' or '\\'. */
+static inline bool plain_word(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t quote = w ^ (ones * '"');
+    uint64_t backslash = w ^ (ones * '\\');
+    uint64_t special = w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                       ((backslash - ones) & ~backslash);
+    return (special & high) == 0;
+}
+
+/* Runs of plain ASCII are copied whole (found eight bytes at a time, then
+ * byte by byte); from the first byte past ASCII on, GLib checks the UTF-8
+ * (ASCII before it cannot change what it finds). */
+static void put_text(amf_json *j, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!plain_word(w))
+                break;
+        }
+        while (i < n && json_plain[(unsigned char)s[i]])
+            i++;
+        put(j, s + run, i - run);
+        if (i == n)
+            return;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            put_text_utf8(j, s + i, n - i);
+            return;
+        }
+        put_escape(j, c);
+        i++;
+    }
+}
+
 static void put_string(amf_json *j, amf_str s)
 {
-    putc_(j, '"');
+    /* Room for the plain case at once: quotes and the bytes as they are. */
+    if (!reserve(j, (size_t)s.len + 2))
+        return;
+    j->buf[j->len++] = '"';
     put_text(j, s.ptr, s.len);
     putc_(j, '"');
 }
@@ -188,8 +271,15 @@ static void put_number(amf_json *j, double v)
 static void put_int(amf_json *j, int64_t v)
 {
     char text[24];
-    snprintf(text, sizeof text, "%" PRId64, v);
-    puts_(j, text);
+    char *end = text + sizeof text, *p = end;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    put(j, p, (size_t)(end - p));
 }
 
 /* {"$date":"2012-11-09T17:34:56.000Z"}; outside the calendar, the
@@ -641,6 +731,9 @@ void amf_json_init(amf_json *j, const amf_allocator *alloc, size_t message_lengt
     memset(j, 0, sizeof *j);
     j->alloc = *alloc;
     j->max_len = (size_t)message_length * AMF_JSON_MAX_FACTOR + AMF_JSON_MAX_SLACK;
+    j->first_cap = 256;
+    while (j->first_cap < message_length * 4 && j->first_cap < (size_t)1 << 20)
+        j->first_cap *= 2;
     j->ref_budget = (size_t)message_length * AMF_JSON_REF_FACTOR + AMF_JSON_REF_SLACK;
 }
 

@@ -34,6 +34,7 @@ typedef struct amf_json {
     amf_allocator   alloc;
     char           *buf;          /* the text so far */
     size_t          len, cap;
+    size_t          first_cap;    /* the first allocation (from the message size) */
     size_t          max_len;      /* hard cap */
     size_t          ref_budget;   /* bytes reference copies may still add */
     bool            overflow;     /* hit max_len: finish() reports it */

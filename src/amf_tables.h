@@ -58,6 +58,15 @@ typedef struct amf_tables {
  * allocator refused. */
 bool amf_table_reserve(const amf_allocator *a, void **data, uint32_t *cap,
                        uint32_t count, size_t elem_size, void *inline_buf, uint32_t inline_cap);
+/* amf_table_reserve with its common case (room left) inline. */
+static inline bool amf_table_room(const amf_allocator *a, void **data, uint32_t *cap,
+                                  uint32_t count, size_t elem_size, void *inline_buf,
+                                  uint32_t inline_cap)
+{
+    return count < *cap ||
+           amf_table_reserve(a, data, cap, count, elem_size, inline_buf, inline_cap);
+}
+
 /* Release *data unless it is the inline buffer. */
 void amf_table_release(const amf_allocator *a, void *data, const void *inline_buf);
 

@@ -10,6 +10,90 @@
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+
+/* Exact powers of ten (every one up to 10^22 is a double). */
+static const double pow10_exact[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
+/* Decimal digits of u, most significant first, at buf; returns how many. */
+static size_t format_u64(uint64_t u, char *buf)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* The text "%.15g" gives, for the numbers most values are (integers and few
+ * decimals), without printf.  Such a v is m / 10^k with m of at most 15
+ * digits: when the division m / 10^k, correctly rounded as IEEE division
+ * is, gives back v, the decimal m / 10^k lies within half an ulp of v,
+ * nearer than half a step of the 15-digit grid at v's magnitude, so it is
+ * what rounding v to 15 digits gives, and it reads back as v: "%.15g"
+ * prints it, and the first format of the loop below is the one kept.
+ * false: not such a number, or one "%.15g" writes with an exponent. */
+static bool format_short_decimal(double v, char *buf, size_t n)
+{
+    double a = fabs(v);
+    if (!(a < 1e15) || n < AMF_NUMBER_TEXT_MAX)
+        return false;
+    char *out = buf;
+    if (signbit(v))
+        *out++ = '-';
+    if (a == 0) {
+        *out++ = '0';
+        *out = '\0';
+        return true;
+    }
+    for (unsigned k = 0; k < sizeof pow10_exact / sizeof *pow10_exact; k++) {
+        double m = a * pow10_exact[k];
+        if (!(m < 1e15))
+            return false;
+        uint64_t mi = (uint64_t)(m + 0.5);
+        if ((double)mi / pow10_exact[k] != a)
+            continue;
+        char digits[20];
+        size_t len = format_u64(mi, digits);
+        /* The exponent "%g" would show: below -4 it writes 1e-05 style. */
+        if ((long)len - 1 - (long)k < -4)
+            return false;
+        if (k == 0) {
+            memcpy(out, digits, len);
+            out[len] = '\0';
+            return true;
+        }
+        /* m / 10^k: the integer digits, then the k fraction digits (zeros
+           first when m has fewer digits) less their trailing zeros. */
+        char frac[20];
+        size_t lead = len < k ? k - len : 0;
+        memset(frac, '0', lead);
+        memcpy(frac + lead, digits + (len > k ? len - k : 0), k - lead);
+        size_t shown = k;
+        while (shown && frac[shown - 1] == '0')
+            shown--;
+        if (len > k) {
+            memcpy(out, digits, len - k);
+            out += len - k;
+        } else {
+            *out++ = '0';
+        }
+        if (shown) {
+            *out++ = '.';
+            memcpy(out, frac, shown);
+            out += shown;
+        }
+        *out = '\0';
+        return true;
+    }
+    return false;
+}
 
 void amf_format_number(double v, char *buf, size_t n)
 {
@@ -21,12 +105,44 @@ void amf_format_number(double v, char *buf, size_t n)
         snprintf(buf, n, v > 0 ? "Infinity" : "-Infinity");
         return;
     }
+    if (format_short_decimal(v, buf, n))
+        return;
     static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
     for (size_t i = 0; i < 3; i++) {
         g_ascii_formatd(buf, (gint)n, formats[i], v);
         if (g_ascii_strtod(buf, NULL) == v)
             return;
     }
+}
+
+/* The last second of 9999-12-31, the last GDateTime holds. */
+#define LAST_UNIX_SECOND 253402300799.0
+
+/* Year, month, day of a day counted from 1970-01-01 (day >= 0), in the
+ * proleptic Gregorian calendar: count from 0000-03-01 so that the leap day
+ * ends each year, then split into 400-year eras (146097 days), years of the
+ * era and days of the year; months from March have a fixed 153-days-in-5
+ * pattern. */
+static void civil_from_days(int64_t day, int *year, int *month, int *mday)
+{
+    int64_t z = day + 719468;                /* days since 0000-03-01 */
+    int64_t era = z / 146097;
+    int64_t doe = z - era * 146097;          /* day of the era, 0..146096 */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  /* from March 1st */
+    int64_t mp = (5 * doy + 2) / 153;        /* month from March, 0..11 */
+    *mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (*month <= 2));
+}
+
+static char *put_digits(char *out, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return out + width;
 }
 
 bool amf_format_date(double ms, char *buf, size_t n)
@@ -38,16 +154,41 @@ bool amf_format_date(double ms, char *buf, size_t n)
         return false;
     }
     double secs = floor(ms / 1000.0);
+    int millis = (int)(ms - secs * 1000.0);
+    if (millis < 0 || millis > 999)
+        millis = 0;
+    int year, month, day, hour, minute, second;
+    if (secs >= 0 && secs <= LAST_UNIX_SECOND && n >= sizeof "9999-12-31T23:59:59.999Z") {
+        /* From 1970 on, without GDateTime (which allocates). */
+        int64_t t = (int64_t)secs;
+        civil_from_days(t / 86400, &year, &month, &day);
+        int64_t rest = t % 86400;
+        hour = (int)(rest / 3600);
+        minute = (int)(rest / 60 % 60);
+        second = (int)(rest % 60);
+        char *out = put_digits(buf, year, 4);
+        *out++ = '-';
+        out = put_digits(out, month, 2);
+        *out++ = '-';
+        out = put_digits(out, day, 2);
+        *out++ = 'T';
+        out = put_digits(out, hour, 2);
+        *out++ = ':';
+        out = put_digits(out, minute, 2);
+        *out++ = ':';
+        out = put_digits(out, second, 2);
+        *out++ = '.';
+        out = put_digits(out, millis, 3);
+        *out++ = 'Z';
+        *out = '\0';
+        return true;
+    }
     GDateTime *dt = g_date_time_new_from_unix_utc((gint64)secs);
     if (!dt) {
         buf[0] = '\0';
         return false;
     }
-    int millis = (int)(ms - secs * 1000.0);
-    if (millis < 0 || millis > 999)
-        millis = 0;
     /* Four-digit years (ISO 8601), also before the year 1000. */
-    gint year, month, day;
     g_date_time_get_ymd(dt, &year, &month, &day);
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
              g_date_time_get_hour(dt), g_date_time_get_minute(dt), g_date_time_get_second(dt),

@@ -93,6 +93,8 @@ static const suite suites[] = {
     { "framing", test_frame },
     { "framing evidence", test_evidence },
     { "fuzzing regressions", test_regressions },
+    { "fast measuring path", test_measure },
+    { "number, date and string text", test_text },
 };
 
 int main(int argc, char **argv)

@@ -160,6 +160,8 @@ void test_frame(void);
 void test_evidence(void);
 void test_json_unit(void);
 void test_regressions(void);
+void test_measure(void);
+void test_text(void);
 void test_envelope(void);
 
 #endif /* TEST_UTIL_H */
