@@ -23,10 +23,15 @@
 #include "amf_flex.h"
 #include "amf_json.h"
 
-/* A visible tree shows this many values per message, then stops with a
- * note: Wireshark refuses a packet past 1,000,000 items, and a value takes up
- * to three (with wire details, five). */
-#define AMFTCP_TREE_MAX_VALUES 100000u
+/* A tree shows this many values per message, then stops with a note (the
+ * JSON and the framing still see them all).  A visible tree labels every
+ * item, up to three per value (five with wire details): 20,000 values is
+ * more than anyone reads in the packet details and keeps a 16 MiB message
+ * of small objects to a few MiB of items.  A tree nobody sees holds only the
+ * items a filter asks for, and Wireshark refuses a packet past 1,000,000
+ * items. */
+#define AMFTCP_TREE_MAX_VALUES 20000u
+#define AMFTCP_HIDDEN_TREE_MAX_VALUES 100000u
 /* A visible tree that does not ask for amf.json gets it up to this message
  * size (see amftcp_dissect_value). */
 #define AMFTCP_JSON_VISIBLE_MAX (1024u * 1024)
@@ -477,7 +482,8 @@ static void add_value_field(tree_ctx *c, proto_tree *sub, const amf_event *ev, b
 /* Values past the tree limit are decoded (JSON, framing) but not shown. */
 static bool tree_full(tree_ctx *c)
 {
-    if (c->values < AMFTCP_TREE_MAX_VALUES) {
+    uint32_t max = c->visible ? AMFTCP_TREE_MAX_VALUES : AMFTCP_HIDDEN_TREE_MAX_VALUES;
+    if (c->values < max) {
         c->values++;
         return false;
     }
@@ -485,7 +491,7 @@ static bool tree_full(tree_ctx *c)
         c->limited = true;
         proto_tree_add_expert_format(c->root, c->pinfo, &ei_amftcp_tree_limit, c->tvb, c->base, 0,
                                      "The tree shows the first %u values of this message; "
-                                     "amf.json holds them all", AMFTCP_TREE_MAX_VALUES);
+                                     "amf.json holds them all", max);
     }
     return true;
 }

@@ -277,7 +277,7 @@ void amf0_decode_value(amf_dec *d, const amf_slot *slot)
         uint16_t index = amf_read_u16(&d->r);
         if (!amf_dec_ok(d))
             return;
-        amf_type expected = index < d->amf0.count ? d->amf0.items[index].type : AMF_TYPE_OBJECT;
+        amf_type expected = index < d->amf0.count ? (amf_type)d->amf0.items[index].type : AMF_TYPE_OBJECT;
         amf_emit_reference(d, slot, AMF_VERSION_0, marker, start, start + 1, &d->amf0, index,
                            expected);
         return;

@@ -64,9 +64,14 @@ static uint32_t add_object(amf_dec *d, amf_objects *o, amf_type type, uint8_t ma
     memset(e, 0, sizeof *e);
     e->node = ++d->next_node;   /* 0 means "not in a table" */
     e->offset = offset;
-    e->type = type;
+    e->type = (uint8_t)type;
     e->marker = marker;
-    e->class_name = class_name;
+    /* Class names are read from the buffer being decoded: kept as a span. */
+    if (class_name.len && class_name.ptr >= (const char *)d->r.buf &&
+        class_name.ptr - (const char *)d->r.buf <= (ptrdiff_t)(d->r.len - class_name.len)) {
+        e->class_offset = (uint32_t)(class_name.ptr - (const char *)d->r.buf);
+        e->class_length = class_name.len;
+    }
     e->open = true;
     return o->count++;
 }
@@ -200,13 +205,16 @@ void amf_emit_reference(amf_dec *d, const amf_slot *slot, amf_version version,
     amf_event ev;
     amf_event_from_slot(&ev, AMF_EV_REFERENCE, d, slot, version, start);
     ev.marker = marker;
-    ev.type = e->type;
+    ev.type = (amf_type)e->type;
     ev.length = d->r.pos - ev.offset;
     ev.data_offset = data_offset;
     ev.data_length = d->r.pos - data_offset;
     ev.object_index = index;
     ev.node = e->node;
-    ev.class_name = e->class_name;
+    if (e->class_length) {
+        ev.class_name.ptr = (const char *)d->r.buf + e->class_offset;
+        ev.class_name.len = e->class_length;
+    }
     ev.target_offset = e->offset;
     ev.target_length = e->length;
     if (e->open)

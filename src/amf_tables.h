@@ -18,17 +18,21 @@ typedef struct amf_string_entry {
 
 /* An object-table entry: every complex value, added when it begins, so that
  * a reference back into a value still open is a cycle. */
+/* 32 bytes: a message of small objects holds one entry per object (a 16 MiB
+ * leaderboard, about 700,000), so the table is most of the decode's memory. */
 typedef struct amf_object_entry {
     uint32_t node;               /* message-wide id */
     uint32_t offset;             /* marker of the value */
     uint32_t length;             /* whole value; 0 while open */
     uint32_t data_offset;        /* payload: the date's double, the bytes of */
     uint32_t data_length;        /*   XML/ByteArray */
-    amf_str  class_name;         /* typed object */
-    amf_type type;
+    uint32_t class_offset;       /* typed object: class name, in the decoded */
+    uint32_t class_length;       /*   buffer (length 0: anonymous) */
+    uint8_t  type;               /* amf_type */
     uint8_t  marker;
     bool     open;
 } amf_object_entry;
+_Static_assert(sizeof(amf_object_entry) == 32, "object table entries stay small");
 
 typedef struct amf_objects {
     amf_object_entry *items;

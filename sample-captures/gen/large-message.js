@@ -15,6 +15,8 @@
 //            (1,200,052 bytes of AMF: over the 1 MiB up to which a visible
 //            tree gets amf.json unasked)
 //  3  C->S  {cmd: "thanks", n: 1}
+//  4  S->C  dense array of 25,001 integers: i % 100 for i = 0..24999, then
+//            424242 (more values than a visible tree shows: 20,000)
 'use strict';
 const L = require('./lib-framing');
 
@@ -28,6 +30,7 @@ const msgs = [
   ['C', 'export request', { cmd: 'export', file: 'scores.bin' }],
   ['S', 'export (1,200,000-byte ByteArray)', { cmd: 'export', file: 'scores.bin', size: SIZE, data: L.byteArray(blob) }],
   ['C', 'thanks', { cmd: 'thanks', n: 1 }],
+  ['S', 'array of 25,001 integers', Array.from({ length: 25000 }, (_, i) => i % 100).concat([424242])],
 ].map(([dir, what, v]) => ({ dir, what, bytes: L.amf3(v) }));
 
 L.runFramed(PORT, L.lenU32be, msgs).catch((e) => { console.error(e); process.exit(1); });

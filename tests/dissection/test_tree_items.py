@@ -146,7 +146,8 @@ class TreeItemsTest(AmfTestCase):
 
 # large-message.pcap.gz (sample-captures/gen/large-message.js): frame 4 the
 # request, 44 the 1,200,052-byte answer holding a 1,200,000-byte ByteArray,
-# 47 the client's thanks.
+# 47 the client's thanks, 49 an array of 25,001 integers (i % 100, then
+# 424242).
 LARGE = os.path.join(CAPTURES, "large-message.pcap.gz")
 BLOB = bytes(i % 251 for i in range(1200000))
 
@@ -155,7 +156,7 @@ class LargeMessageTest(AmfTestCase):
 
     def test_visible_tree_skips_the_json_of_a_large_message(self):
         frames = amftcp_details(LARGE, "amftcp")
-        self.assertEqual(sorted(frames), [4, 44, 47])
+        self.assertEqual(sorted(frames), [4, 44, 47, 49])
         big = "\n".join(frames[44])
         self.assertNotIn("[JSON", big)
         self.assertIn("amf.json not built for this message of 1200052 bytes: ask for it in a "
@@ -167,7 +168,7 @@ class LargeMessageTest(AmfTestCase):
 
     def test_a_filter_asks_for_the_json(self):
         frames = fields(LARGE, ["amf.json", "amftcp.json_not_built"], display_filter="amf.json")
-        self.assertEqual(sorted(frames), [4, 44, 47])
+        self.assertEqual(sorted(frames), [4, 44, 47, 49])
         self.assertEqual(frames[44]["amftcp.json_not_built"], [])
         doc = json.loads(frames[44]["amf.json"][0])
         self.assertEqual(doc["cmd"], "export")
@@ -185,9 +186,27 @@ class LargeMessageTest(AmfTestCase):
 
     def test_json_lines_hold_every_message(self):
         lines = run_tshark(["-q", "-z", "amftcp,jsonl"], LARGE).splitlines()
-        self.assertEqual([json.loads(line)["frame"] for line in lines], [4, 44, 47])
+        self.assertEqual([json.loads(line)["frame"] for line in lines], [4, 44, 47, 49])
         doc = json.loads(lines[1])["amf"]
         self.assertEqual(base64.b64decode(doc["data"]["$bytes"]), BLOB)
+
+    def test_visible_tree_shows_20000_values(self):
+        tree = amftcp_details(LARGE, "frame.number == 49")[49]
+        self.assertIn("The tree shows the first 20000 values of this message; amf.json holds "
+                      "them all", "\n".join(tree))
+        # The array itself and 19,999 of its elements, each with its value.
+        elements = [line for line in tree if re.match(r" +\[\d+\]: Integer ", line)]
+        self.assertEqual(len(elements), 19999)
+        self.assertEqual(elements[-1].strip(), "[19998]: Integer 98")
+        doc = json.loads(fields(LARGE, ["amf.json"], display_filter="amf.json")[49]["amf.json"][0])
+        self.assertEqual(doc, [i % 100 for i in range(25000)] + [424242])
+
+    def test_filters_see_more_values_than_a_visible_tree(self):
+        """A filter's own tree (not shown) holds only what the filter asks
+        for, so it goes on to value 100,000: value 25,001 is found."""
+        out = run_tshark(["-Y", "amf.int == 424242"], LARGE)
+        self.assertEqual(len(out.splitlines()), 1, out)
+        self.assertRegex(out, r"^ *49 ")
 
 
 if __name__ == "__main__":
