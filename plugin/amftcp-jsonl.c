@@ -104,6 +104,21 @@ char *amftcp_time_utc(wmem_allocator_t *scope, const nstime_t *t)
         secs -= 1;
         nsecs += 1000000000;
     }
+    /* From 1970 to 9999, the core's date text (without GDateTime, which
+     * allocates) with the nanoseconds in place of its milliseconds. */
+    char ms_text[AMF_DATE_TEXT_MAX];
+    if (secs >= 0 && secs <= INT64_C(253402300799) &&
+        amf_format_date((double)secs * 1000.0, ms_text, sizeof ms_text) && strlen(ms_text) == 24) {
+        char *text = wmem_alloc(scope, sizeof "YYYY-MM-DDTHH:MM:SS.123456789Z");
+        memcpy(text, ms_text, 20);                  /* "YYYY-MM-DDTHH:MM:SS." */
+        for (int i = 28; i >= 20; i--) {
+            text[i] = (char)('0' + nsecs % 10);
+            nsecs /= 10;
+        }
+        text[29] = 'Z';
+        text[30] = '\0';
+        return text;
+    }
     GDateTime *dt = g_date_time_new_from_unix_utc(secs);
     char *date = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
     char *text = date ? wmem_strdup_printf(scope, "%s.%09" PRId64 "Z", date, nsecs) : NULL;
@@ -163,20 +178,16 @@ static void put_flex(json_dumper *d, const amftcp_tap_info *info)
     json_dumper_end_array(d);
 }
 
-/* The message's amf.json, already JSON (and valid UTF-8: the core writes
- * U+FFFD for what is not), embedded as a value. */
-static void put_document(json_dumper *d, const char *json)
+/* The message's amf.json, already JSON and valid UTF-8 (the core writes
+ * U+FFFD for what is not), as the line's last member: appended to the
+ * dumper's finished "{...}\n" in place of its closing brace, so the document
+ * (often most of the line) is copied once, not formatted again. */
+static void put_document(GString *line, const char *json)
 {
-    json_dumper_set_member_name(d, "amf");
-    if (!json || !*json) {
-        json_dumper_value_anyf(d, "null");
-    } else if (g_utf8_validate(json, -1, NULL)) {
-        json_dumper_value_anyf(d, "%s", json);
-    } else {
-        char *valid = g_utf8_make_valid(json, -1);
-        json_dumper_value_anyf(d, "%s", valid);
-        g_free(valid);
-    }
+    g_string_truncate(line, line->len - 2);     /* "}\n" */
+    g_string_append(line, ",\"amf\":");
+    g_string_append(line, json && *json ? json : "null");
+    g_string_append(line, "}\n");
 }
 
 /* One line per tap record; every key on every line, null when unknown. */
@@ -204,9 +215,9 @@ static void write_line(GString *line, packet_info *pinfo, const amftcp_tap_info 
     put_string(&d, "type", info->type);
     put_string(&d, "class", info->class_name && *info->class_name ? info->class_name : NULL);
     put_flex(&d, info);
-    put_document(&d, info->json);
     json_dumper_end_object(&d);
     json_dumper_finish(&d);         /* ends the line with '\n' */
+    put_document(line, info->json);
 }
 
 static tap_packet_status jsonl_packet(void *tapdata, packet_info *pinfo,

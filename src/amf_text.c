@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Exact powers of ten (every one up to 10^22 is a double). */
@@ -95,6 +97,100 @@ static bool format_short_decimal(double v, char *buf, size_t n)
     return false;
 }
 
+/* digits[0..p-1] (decimal exponent exp of the first) as "%.{p}g" writes
+ * them: fixed notation for -4 <= exp < p, else d.ddde+XX; trailing zeros
+ * of the fraction and a bare point dropped. */
+static void put_g(char *out, bool negative, const char *digits, int p, int exp)
+{
+    int last = p - 1;
+    while (last > 0 && digits[last] == '0')
+        last--;
+    if (negative)
+        *out++ = '-';
+    if (exp < -4 || exp >= p) {
+        *out++ = digits[0];
+        if (last > 0) {
+            *out++ = '.';
+            memcpy(out, digits + 1, (size_t)last);
+            out += last;
+        }
+        *out++ = 'e';
+        *out++ = exp < 0 ? '-' : '+';
+        int e = exp < 0 ? -exp : exp;
+        if (e >= 100)
+            *out++ = (char)('0' + e / 100);
+        *out++ = (char)('0' + e / 10 % 10);
+        *out++ = (char)('0' + e % 10);
+    } else if (exp < 0) {
+        *out++ = '0';
+        *out++ = '.';
+        for (int i = -1; i > exp; i--)
+            *out++ = '0';
+        memcpy(out, digits, (size_t)last + 1);
+        out += last + 1;
+    } else {
+        memcpy(out, digits, (size_t)exp + 1);
+        out += exp + 1;
+        if (last > exp) {
+            *out++ = '.';
+            memcpy(out, digits + exp + 1, (size_t)(last - exp));
+            out += last - exp;
+        }
+    }
+    *out = '\0';
+}
+
+/* What the loop in amf_format_number writes ("%.15g", else "%.16g", else
+ * "%.17g": the first that reads back as v), from one printf: "%.16e" gives
+ * v's 17 significant digits, correctly rounded.  Rounding those again to
+ * 15 or 16 digits gives what rounding v itself does unless the digits
+ * dropped are a near tie ("50", "5"): then false, and the caller asks
+ * printf.  buf holds AMF_NUMBER_TEXT_MAX bytes; v is finite and not 0. */
+static bool format_from_17_digits(double v, char *buf)
+{
+    char e17[AMF_NUMBER_TEXT_MAX];
+    g_ascii_formatd(e17, sizeof e17, "%.16e", v);
+    const char *p = e17;
+    bool negative = *p == '-';
+    if (negative)
+        p++;
+    char digits[17];
+    if (!(p[0] >= '1' && p[0] <= '9') || p[1] != '.')
+        return false;
+    digits[0] = p[0];
+    memcpy(digits + 1, p + 2, 16);
+    const char *e = p + 18;
+    if (*e != 'e')
+        return false;
+    int exp = atoi(e + 1);
+
+    for (int prec = 15; prec <= 16; prec++) {
+        int tail = prec == 15 ? (digits[15] - '0') * 10 + (digits[16] - '0') : digits[16] - '0';
+        int half = prec == 15 ? 50 : 5;
+        if (tail == half)
+            return false;
+        char d[17];
+        memcpy(d, digits, (size_t)prec);
+        int x = exp;
+        if (tail > half) {
+            int i = prec - 1;
+            while (i >= 0 && d[i] == '9')
+                d[i--] = '0';
+            if (i < 0) {            /* 99...9 rounds up to 100...0 */
+                d[0] = '1';
+                x++;
+            } else {
+                d[i]++;
+            }
+        }
+        put_g(buf, negative, d, prec, x);
+        if (g_ascii_strtod(buf, NULL) == v)
+            return true;
+    }
+    put_g(buf, negative, digits, 17, exp);
+    return true;
+}
+
 void amf_format_number(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -107,11 +203,32 @@ void amf_format_number(double v, char *buf, size_t n)
     }
     if (format_short_decimal(v, buf, n))
         return;
-    static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-    for (size_t i = 0; i < 3; i++) {
-        g_ascii_formatd(buf, (gint)n, formats[i], v);
-        if (g_ascii_strtod(buf, NULL) == v)
-            return;
+    /* The printf route costs thousands of instructions a number, and the
+     * same value is often formatted twice in a row (amf.json, then the
+     * tree's label): the last text is kept, per thread. */
+    static _Thread_local struct {
+        uint64_t bits;
+        bool     valid;
+        char     text[AMF_NUMBER_TEXT_MAX];
+    } last;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if (last.valid && last.bits == bits && n >= sizeof last.text) {
+        memcpy(buf, last.text, sizeof last.text);
+        return;
+    }
+    if (n < sizeof last.text || !format_from_17_digits(v, buf)) {
+        static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+        for (size_t i = 0; i < 3; i++) {
+            g_ascii_formatd(buf, (gint)n, formats[i], v);
+            if (g_ascii_strtod(buf, NULL) == v)
+                break;
+        }
+    }
+    if (n >= sizeof last.text) {
+        memcpy(last.text, buf, sizeof last.text);
+        last.bits = bits;
+        last.valid = true;
     }
 }
 
