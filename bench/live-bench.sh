@@ -39,6 +39,15 @@
 # runs them as nobody on the machine's lo with CAP_NET_RAW and CAP_NET_ADMIN
 # as ambient capabilities (root only; nothing is installed or changed).
 #
+# --wireshark 4.4: tshark (and its dumpcap) of the chroot of
+# scripts/chroot-test.sh 4.4, with the plugin built there (as run-bench.sh
+# --wireshark); the client, the server, the counter and /usr/bin/time are
+# the host's.  Root only.  The capture namespace is entered first, then
+# tshark is started as `chroot ROOT tshark` in it: the chroot shares the
+# namespace's loopback, and chroot(2) is allowed there (CAP_SYS_CHROOT in
+# the user namespace; with --capture-as caps it is one more ambient
+# capability).  The home is bound into the chroot at the same path.
+#
 # Options:
 #   --rate MB_PER_S      AMF3 value bytes per second, all connections  [20]
 #   --seconds S          planned length of the burst (rate x S bytes)  [10]
@@ -53,6 +62,7 @@
 #   --build-dir DIR      as run-bench.sh                               [build-bench]
 #   --no-build           use the plugin already in --build-dir
 #   --results FILE       also write the figures as KEY=VALUE lines (run-bench.sh)
+#   --wireshark VERSION  host, or 4.4, 4.6: tshark of that chroot (above)  [host]
 set -euo pipefail
 
 # ---- the inside: runs in the capture namespace, as the unprivileged user --
@@ -73,11 +83,15 @@ if [ "${1:-}" = --inner ]; then
         pids+=("$counter")
         extra=()
         [ "$state" = off ] && extra=(--disable-protocol amftcp)
+        # The chroot's tshark: the same paths (the home is bound there),
+        # its own PATH, so that tshark starts its own dumpcap.
+        in_chroot=()
+        [ -z "$L_CHROOT" ] || in_chroot=("$L_CHROOT_BIN" "$L_CHROOT" env PATH=/usr/local/bin:/usr/bin:/bin)
         # /usr/bin/time counts tshark and the dumpcap it waits for; the
         # shell in between only writes the pid tshark then has (exec).
         /usr/bin/time -f '%e %U %S %M' -o "$d/time.txt" \
             sh -c 'echo $$ > "$0"; exec "$@"' "$d/tshark.pid" \
-            tshark -i lo -f "tcp port $L_PORT" -l -T fields -e amf.json -E aggregator=$'\x1f' \
+            "${in_chroot[@]}" tshark -i lo -f "tcp port $L_PORT" -l -T fields -e amf.json -E aggregator=$'\x1f' \
             "${extra[@]}" > "$d/fifo" 2> "$d/tshark.err" &
         timepid=$!
         pids+=("$timepid")
@@ -162,8 +176,8 @@ fi
 cd "$(dirname "$0")/.."
 root=$(pwd)
 rate=20 seconds=10 conns=4 port=19339 states=on quiet=3 tail_timeout=60
-capture_as=auto seed=1 build_dir=build-bench build=1 results=
-usage() { sed -n '3,54p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+capture_as=auto seed=1 build_dir=build-bench build=1 results= wireshark_opt=host
+usage() { sed -n '3,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --rate) rate=$2; shift 2 ;;
@@ -179,13 +193,21 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --results) results=$2; shift 2 ;;
+    --wireshark) wireshark_opt=$2; shift 2 ;;
     -h|--help) usage ;;
     *) echo "live-bench: unknown option $1" >&2; usage ;;
     esac
 done
 die() { echo "live-bench: $*" >&2; exit 1; }
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-command -v tshark >/dev/null || die "tshark not found"
+# Sourced first: its exit hooks undo every mount and remove the home.
+. bench/tshark-home.sh
+if [ "$wireshark_opt" = host ]; then
+    command -v tshark >/dev/null || die "tshark not found"
+else
+    case "$wireshark_opt" in [0-9]*.[0-9]*) ;; *) die "--wireshark host or X.Y, not $wireshark_opt" ;; esac
+    ws_chroot_open "$wireshark_opt" || die "no tshark $wireshark_opt"
+fi
 command -v node >/dev/null || die "node not found (Debian: apt-get install nodejs npm)"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (Debian: apt-get install time)"
 
@@ -196,13 +218,21 @@ if [ "$build" = 1 ]; then
     cmake --build "$build_dir" -j"$(nproc)" >/dev/null
 fi
 plugin="$build_dir/amftcp.so"
+if [ -n "$ws_root" ]; then
+    # The plugin against the chroot's Wireshark (as run-bench.sh --wireshark).
+    ws_build_dir="$(basename "$build_dir")-$wireshark_opt"
+    if [ "$build" = 1 ]; then
+        log "building the plugin in $ws_root (/amftcp/$ws_build_dir)"
+        ws_chroot_build "$ws_build_dir" || die "the plugin does not build against Wireshark $wireshark_opt"
+    fi
+    plugin="$ws_root/amftcp/$ws_build_dir/amftcp.so"
+fi
 [ -e "$plugin" ] || die "missing $plugin (build first)"
 if [ ! -d sample-captures/node_modules/bytearray-node ]; then
     log "npm ci in sample-captures/ (bytearray-node)"
     (cd sample-captures && npm ci --no-audit --no-fund >/dev/null)
 fi
 
-. bench/tshark-home.sh
 bench_home "$plugin" live
 W="$home/work"
 mkdir -p "$W" "$home/tmp"
@@ -213,6 +243,8 @@ cp bench/live-amf.js "$home/src/bench/"
 cp sample-captures/gen/lib-framing.js sample-captures/gen/lib.js "$home/src/sample-captures/gen/"
 cp -R sample-captures/node_modules "$home/src/sample-captures/"
 bench_home_ready
+# The outer helpers run on the host: as_user without the chroot.
+[ -z "$ws_root" ] || as_user=("${as_user[@]:2}")
 
 # How to capture unprivileged.
 userns_ok() {
@@ -229,7 +261,10 @@ caps) [ "$(id -u)" -eq 0 ] || die "--capture-as caps needs root (to hand nobody 
 esac
 inner_env=("${user_env[@]}" TMPDIR="$home/tmp" W="$W" L_HELPER="$home/src/bench/live-amf.js"
     L_STATES="$states" L_PORT="$port" L_CONNS="$conns" L_RATE="$rate" L_SECONDS="$seconds"
-    L_SEED="$seed" L_QUIET="$quiet" L_TAIL_TIMEOUT="$tail_timeout")
+    L_SEED="$seed" L_QUIET="$quiet" L_TAIL_TIMEOUT="$tail_timeout" L_CHROOT="$ws_root"
+    L_CHROOT_BIN="$(command -v chroot)")
+caps=+net_raw,+net_admin
+[ -z "$ws_root" ] || caps=$caps,+sys_chroot
 cp "$0" "$home/src/bench/live-bench.sh"
 if [ "$capture_as" = userns ]; then
     runner=("${as_user[@]}" unshare --user --net --map-current-user --keep-caps)
@@ -237,8 +272,8 @@ if [ "$capture_as" = userns ]; then
     inner_env+=(L_USERNS=1)
 else
     runner=(setpriv --reuid=65534 --regid=65534 --clear-groups
-        --inh-caps=+net_raw,+net_admin --ambient-caps=+net_raw,+net_admin)
-    how="nobody with ambient CAP_NET_RAW, CAP_NET_ADMIN, on the machine's lo"
+        --inh-caps="$caps" --ambient-caps="$caps")
+    how="nobody with ambient CAP_NET_RAW, CAP_NET_ADMIN${ws_root:+, CAP_SYS_CHROOT}, on the machine's lo"
     inner_env+=(L_USERNS=0)
 fi
 chown -R "$(stat -c %u "$home")" "$home/src" "$home/work" "$home/tmp"
@@ -247,7 +282,8 @@ log "live capture: $rate MB/s of AMF3 for $seconds s over $conns connections, st
     die "the live run failed"
 
 # ---- the table ----------------------------------------------------------------
-wireshark=$(tshark -v 2>/dev/null | sed -n '1{s/\.$//;p}')
+wireshark=$(ws_tshark_version)
+[ -z "$ws_root" ] || wireshark="$wireshark (chroot $ws_root)"
 export how rate seconds conns wireshark
 python3 - "$W" $states "$results" <<'EOF'
 import json, os, sys

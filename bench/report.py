@@ -106,7 +106,8 @@ def main():
 
     p = section("header")
     elapsed = int(env.get("elapsed", "0"))
-    p(f"## amftcp performance ({size} captures)")
+    ws = f", Wireshark {env['ws_version']}" if env.get("ws_version") else ""
+    p(f"## amftcp performance ({size} captures{ws})")
     p("")
     p(f"- Machine: {env.get('cpu', '?')}, {env.get('cores') or os.cpu_count()} cores; "
       f"{env.get('os', '?')}, kernel {env.get('kernel', '?')}")

@@ -29,7 +29,18 @@
 #   4. runs the core microbenchmark (build/bench/core-bench);
 #   5. runs the live capture (bench/live-bench.sh: tshark -i lo on AMF3 sent
 #      at --live-rate MB/s for --live-seconds), unless --no-live;
-#   6. prints the report (and writes it to --out-dir/report-SIZE.md).
+#   6. prints the report (and writes it to --out-dir/report-SIZE-wsX.Y.md,
+#      X.Y the Wireshark that measured).
+#
+# --wireshark 4.4 measures with another tshark than the host's: the one in
+# the Debian chroot of scripts/chroot-test.sh 4.4 (build/chroot-4.4, or
+# $AMFTCP_CHROOT; run that script once first), with the plugin built in
+# that chroot against its Wireshark (build-bench-4.4 there, release
+# options).  Every tshark run (main table, memory, linearity, live) is
+# `chroot ROOT setpriv ... tshark`; --out-dir is bound read-only into the
+# chroot at the same path, /usr/bin/time is the host's in front of chroot.
+# The captures, the core bench and the report are made on the host as
+# without it.  Root only (chroot, mount); mounts are undone at exit.
 #
 # Time is CPU time (user + system) of the tshark process, which a busy
 # machine disturbs much less than wall time; wall time is reported too.
@@ -56,6 +67,8 @@
 #   --live-seconds S     length of the live burst                            [10]
 #   --quick              --size 5M --runs 1 --linearity 25M --core-seconds 0.5
 #                        --live-seconds 5
+#   --wireshark VERSION  host (the host's tshark), or 4.4, 4.6: the tshark of
+#                        the chroot scripts/chroot-test.sh VERSION makes  [host]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -76,6 +89,7 @@ keep_large=0
 live=1
 live_rate=20
 live_seconds=10
+wireshark_opt=host
 command_line=$(printf '%q ' "$0" "$@")
 command_line=${command_line% }
 
@@ -100,6 +114,7 @@ while [ $# -gt 0 ]; do
     --no-live) live=0; shift ;;
     --live-rate) live_rate=$2; shift 2 ;;
     --live-seconds) live_seconds=$2; shift 2 ;;
+    --wireshark) wireshark_opt=$2; shift 2 ;;
     --quick) size=5M; runs=1; linearity=25M; core_seconds=0.5; live_seconds=5; shift ;;
     -h|--help) usage ;;
     *) echo "run-bench: unknown option $1" >&2; usage ;;
@@ -121,8 +136,15 @@ if [ "$linearity" = auto ]; then
     linearity=$(python3 -c "print(f'{$size_bytes*10/1e6:g}M')")
 fi
 
-command -v tshark >/dev/null || die "tshark not found"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (Debian: apt-get install time)"
+# Sourced first: its exit hooks undo every mount and remove the homes.
+. bench/tshark-home.sh
+if [ "$wireshark_opt" = host ]; then
+    command -v tshark >/dev/null || die "tshark not found"
+else
+    case "$wireshark_opt" in [0-9]*.[0-9]*) ;; *) die "--wireshark host or X.Y, not $wireshark_opt" ;; esac
+    ws_chroot_open "$wireshark_opt" || die "no tshark $wireshark_opt"
+fi
 
 # ---- build --------------------------------------------------------------
 if [ "$build" = 1 ]; then
@@ -138,21 +160,36 @@ gen="$build_dir/bench/gen-capture"
 core_bench="$build_dir/bench/core-bench"
 plugin="$build_dir/amftcp.so"
 for f in "$gen" "$core_bench" "$plugin"; do [ -e "$f" ] || die "missing $f (build first)"; done
+ws_build_dir=
+if [ -n "$ws_root" ]; then
+    # The plugin against the chroot's Wireshark, from the same source.
+    ws_build_dir="$(basename "$build_dir")-$wireshark_opt"
+    if [ "$build" = 1 ]; then
+        log "building the plugin in $ws_root (/amftcp/$ws_build_dir)"
+        ws_chroot_build "$ws_build_dir" || die "the plugin does not build against Wireshark $wireshark_opt"
+    fi
+    plugin="$ws_root/amftcp/$ws_build_dir/amftcp.so"
+    [ -e "$plugin" ] || die "missing $plugin (build first)"
+fi
 plugin_md5=$(md5sum "$plugin" | cut -c1-12)
 
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
-results="$out_dir/results-$size.tsv"
-report="$out_dir/report-$size.md"
-: > "$results"
+[ -z "$ws_root" ] || ws_chroot_bind "$out_dir"
 
 # ---- tshark as an unprivileged user with only our plugin ----------------
 # Wireshark run as root loads no personal plugins: as root, tshark runs as
 # nobody with a fresh home holding the plugin and an empty configuration,
 # reading the captures in place (they must be readable by nobody).
-. bench/tshark-home.sh
 bench_home "$plugin" bench
 bench_home_ready
+
+# Every file of the run is named by the size and the Wireshark measuring,
+# so that runs on two versions sit side by side (the captures are shared).
+tag="$size-ws$ws_version"
+results="$out_dir/results-$tag.tsv"
+report="$out_dir/report-$tag.md"
+: > "$results"
 
 ts() { "${as_user[@]}" "${user_env[@]}" tshark "$@"; }
 
@@ -166,7 +203,9 @@ timed() {
     for attempt in 1 2; do
         status=0
         t0=$(date +%s%N)
-        "${as_user[@]}" "${user_env[@]}" /usr/bin/time -f '%e %U %S %M' -o "$home/time.txt" \
+        # time in front: with a chroot it is the host's, and setpriv, env
+        # and chroot exec, so it measures tshark (and only tshark) either way.
+        /usr/bin/time -f '%e %U %S %M' -o "$home/time.txt" "${as_user[@]}" "${user_env[@]}" \
             tshark -r "$file" "$@" >/dev/null 2>"$home/stderr.txt" || status=$?
         t1=$(date +%s%N)
         [ "$status" -eq 0 ] && break
@@ -259,7 +298,10 @@ generate large-bytes "$out_dir/large-bytes-16MiB.pcap" --kind large-bytes --size
 cpu=$(lscpu | sed -n "s/^Model name: *//p" | sed -n 1p)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
 kernel=$(uname -r)
-wireshark=$(tshark -v 2>/dev/null | sed -n '1{s/\.$//;p}')
+wireshark=$(ws_tshark_version)
+if [ -n "$ws_root" ]; then
+    wireshark="$wireshark, in the chroot $ws_root ($(. "$ws_root/etc/os-release" && echo "$PRETTY_NAME")), plugin built there against it"
+fi
 amftcp_version=$(ts -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^amftcp/ { gsub(/ /, "", $2); print $2 }')
 git_rev=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -298,9 +340,9 @@ count_values() {   # NAME FILE [ARGS...]
     shift 2
     ts -r "$file" "$@" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
         awk -F'\t' -v name="$name" '$1 != "" { m++ } { n += split($2, a, ",") }
-            END { printf "%s\t%d\t%d\n", name, n, m }' >> "$out_dir/values-$size.tsv"
+            END { printf "%s\t%d\t%d\n", name, n, m }' >> "$out_dir/values-$tag.tsv"
 }
-: > "$out_dir/values-$size.tsv"
+: > "$out_dir/values-$tag.tsv"
 case " $kinds " in *" amf "*) log "counting values: amf"; count_values amf "$amf_file" ;; esac
 case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" "${builtin_args[@]}" ;; esac
 
@@ -331,16 +373,16 @@ fi
 
 # ---- core alone -------------------------------------------------------------
 log "core-bench"
-"$core_bench" --seconds "$core_seconds" --seed "$seed" > "$out_dir/core-$size.txt"
+"$core_bench" --seconds "$core_seconds" --seed "$seed" > "$out_dir/core-$tag.txt"
 
 # ---- live capture -------------------------------------------------------------
-live_file="$out_dir/live-$size.txt"
+live_file="$out_dir/live-$tag.txt"
 rm -f "$live_file"
 if [ "$live" = 1 ]; then
     log "live capture: $live_rate MB/s for $live_seconds s, amftcp enabled and disabled"
     bench/live-bench.sh --no-build --build-dir "$build_dir" --rate "$live_rate" \
         --seconds "$live_seconds" --seed "$seed" --baseline --results "$live_file" \
-        > "$out_dir/live-$size.md" || log "live capture failed (report without it)"
+        --wireshark "$wireshark_opt" > "$out_dir/live-$tag.md" || log "live capture failed (report without it)"
 fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -348,8 +390,8 @@ elapsed=$(( $(date +%s) - started ))
 
 # ---- report ---------------------------------------------------------------
 cores=$(nproc)
-export cpu cores os kernel wireshark amftcp_version git_rev plugin_md5 load_start load_end elapsed \
+export cpu cores os kernel wireshark ws_version amftcp_version git_rev plugin_md5 load_start load_end elapsed \
        size runs linearity linearity_runs command_line
-python3 "$root/bench/report.py" "$results" "$out_dir/values-$size.tsv" "$out_dir/core-$size.txt" \
+python3 "$root/bench/report.py" "$results" "$out_dir/values-$tag.tsv" "$out_dir/core-$tag.txt" \
     "$out_dir" "$size" "$linearity" "$live_file" | tee "$report"
 log "report written to $report"
