@@ -197,9 +197,11 @@ def main():
             p(f"| {MODE_TITLES[mode]} | {a:.1f} | {mbs(a)} | {b:.1f} | {mbs(b)} | {ratio} |")
         p("")
         if "amf" in values and "builtin" in values:
-            p(f"Values shown in the tree (`amf.amf3_type` items): amftcp {values['amf'][0]:,} "
-              f"(malformed frames {values['amf'][1]:,}; the tree shows at most 100,000 values "
-              f"per message, amf.json all), built-in {values['builtin'][0]:,} "
+            p(f"Values shown in the tree (amftcp: `amf.type` items, built-in: `amf.amf3_type` "
+              f"items): amftcp {values['amf'][0]:,} "
+              f"(malformed frames {values['amf'][1]:,}; a visible tree shows at most 20,000 "
+              f"values per message, a hidden one 100,000, amf.json all), "
+              f"built-in {values['builtin'][0]:,} "
               f"(malformed frames {values['builtin'][1]:,}: it stops at AMF3 trait references "
               f"of dynamic objects).")
             p("")

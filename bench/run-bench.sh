@@ -333,18 +333,19 @@ for kind in $kinds; do
     done
 done
 
-# Values each decoder put in the tree (amf.amf3_type items: one per AMF3
-# value shown) and frames it marked malformed, on the same AMF3 values.
-count_values() {   # NAME FILE [ARGS...]
-    local name=$1 file=$2
-    shift 2
-    ts -r "$file" "$@" -T fields -e _ws.malformed -e amf.amf3_type -E occurrence=a 2>/dev/null |
+# Values each decoder put in the tree (one item per value shown: amftcp's
+# amf.type, the built-in decoder's amf.amf3_type) and frames it marked
+# malformed, on the same AMF3 values.
+count_values() {   # NAME FILE FIELD [ARGS...]
+    local name=$1 file=$2 field=$3
+    shift 3
+    ts -r "$file" "$@" -T fields -e _ws.malformed -e "$field" -E occurrence=a 2>/dev/null |
         awk -F'\t' -v name="$name" '$1 != "" { m++ } { n += split($2, a, ",") }
             END { printf "%s\t%d\t%d\n", name, n, m }' >> "$out_dir/values-$tag.tsv"
 }
 : > "$out_dir/values-$tag.tsv"
-case " $kinds " in *" amf "*) log "counting values: amf"; count_values amf "$amf_file" ;; esac
-case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" "${builtin_args[@]}" ;; esac
+case " $kinds " in *" amf "*) log "counting values: amf"; count_values amf "$amf_file" amf.type ;; esac
+case " $kinds " in *" builtin "*) log "counting values: builtin"; count_values builtin "$builtin_file" amf.amf3_type "${builtin_args[@]}" ;; esac
 
 # ---- one 16 MiB message ---------------------------------------------------
 for shape in large-records large-bytes; do
