@@ -527,7 +527,8 @@ static void close_entry(tree_ctx *c, const amf_event *ev, uint32_t end)
 static void summary_value(tree_ctx *c, const amf_event *ev)
 {
     amftcp_summary *s = c->summary;
-    if (!s || c->packet)
+    /* The summary reads the top value and its first members only. */
+    if (!s || c->packet || s->closed || ev->depth > 1)
         return;
     if (ev->depth == 0 && ev->role == AMF_ROLE_TOP && wmem_strbuf_get_len(s->text) == 0) {
         s->top_type = ev->type;
