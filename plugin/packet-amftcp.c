@@ -643,6 +643,9 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
 /* One summary per message, " | " between our messages in a frame.  TCP
  * fences what it and earlier calls wrote; a frame-scoped mark tells our own
  * earlier text from TCP's ("[TCP Previous segment not captured]"). */
+/* Messages the Info column lists per frame. */
+#define AMFTCP_INFO_MESSAGES 32u
+
 static void set_info(packet_info *pinfo, amftcp_call *call, const char *text, bool framed)
 {
     bool ours_before = p_get_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY) != NULL;
@@ -656,7 +659,13 @@ static void set_info(packet_info *pinfo, amftcp_call *call, const char *text, bo
             col_append_sep_str(pinfo->cinfo, COL_INFO, " ", text);
         return;
     }
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text);
+    /* A segment can end hundreds of messages: the column (at most
+     * COL_MAX_INFO_LEN bytes) lists the first ones, then an ellipsis,
+     * instead of scanning its whole text again for each. */
+    if (call->messages <= AMFTCP_INFO_MESSAGES)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text);
+    else if (call->messages == AMFTCP_INFO_MESSAGES + 1)
+        col_append_str(pinfo->cinfo, COL_INFO, " | \xe2\x80\xa6");
 }
 
 /* ---- one message ----------------------------------------------------- */
