@@ -17,6 +17,8 @@
 //  3  C->S  {cmd: "thanks", n: 1}
 //  4  S->C  dense array of 25,001 integers: i % 100 for i = 0..24999, then
 //            424242 (more values than a visible tree shows: 20,000)
+//  5-44  C->S  {seq: k} for k = 1..40, in one write (one segment of 40
+//            messages: the Info column lists 32, then an ellipsis)
 'use strict';
 const L = require('./lib-framing');
 
@@ -31,6 +33,10 @@ const msgs = [
   ['S', 'export (1,200,000-byte ByteArray)', { cmd: 'export', file: 'scores.bin', size: SIZE, data: L.byteArray(blob) }],
   ['C', 'thanks', { cmd: 'thanks', n: 1 }],
   ['S', 'array of 25,001 integers', Array.from({ length: 25000 }, (_, i) => i % 100).concat([424242])],
-].map(([dir, what, v]) => ({ dir, what, bytes: L.amf3(v) }));
+].map(([dir, what, v]) => ({ dir, what, bytes: L.lenU32be(L.amf3(v)) }));
+const batch = [];
+for (let k = 1; k <= 40; k++) batch.push(L.lenU32be(L.amf3({ seq: k })));
+msgs.push({ dir: 'C', what: '40 messages {seq: 1..40} in one write', bytes: Buffer.concat(batch) });
 
-L.runFramed(PORT, L.lenU32be, msgs).catch((e) => { console.error(e); process.exit(1); });
+// Every entry is already framed (the batch holds 40 messages).
+L.runFramed(PORT, (p) => p, msgs).catch((e) => { console.error(e); process.exit(1); });

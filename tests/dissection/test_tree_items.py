@@ -20,7 +20,7 @@ import os
 import re
 import unittest
 
-from amftcp_tshark import (CAPTURES, AmfTestCase, fields, matching_frames, run_tshark, ws_at_least)
+from amftcp_tshark import (CAPTURES, AmfTestCase, col, fields, matching_frames, run_tshark, ws_at_least)
 from test_amf3_types import OBJECT_MESSAGES, message_frame
 
 
@@ -144,61 +144,78 @@ class TreeItemsTest(AmfTestCase):
                              [0x0a, 0x06, 0x04, 0x03, 0x05])
 
 
-# large-message.pcap.gz (sample-captures/gen/large-message.js): frame 4 the
-# request, 44 the 1,200,052-byte answer holding a 1,200,000-byte ByteArray,
-# 47 the client's thanks, 49 an array of 25,001 integers (i % 100, then
-# 424242).
+# large-message.pcap.gz (sample-captures/gen/large-message.js): the request,
+# the 1,200,052-byte answer holding a 1,200,000-byte ByteArray, the client's
+# thanks, an array of 25,001 integers (i % 100, then 424242), and one segment
+# of 40 small messages.  Frames are found by the messages' lengths.
 LARGE = os.path.join(CAPTURES, "large-message.pcap.gz")
 BLOB = bytes(i % 251 for i in range(1200000))
+
+
+def large_frames():
+    """request, answer, thanks, array, batch: their frame numbers."""
+    by_length = {}
+    for n, f in fields(LARGE, ["amftcp.length"], display_filter="amftcp").items():
+        by_length.setdefault(f["amftcp.length"][0], n)
+    return [by_length[k] for k in ("33", "1200052", "20", "50009", "10")]
 
 
 class LargeMessageTest(AmfTestCase):
 
     def test_visible_tree_skips_the_json_of_a_large_message(self):
+        request, answer, thanks, array, batch = large_frames()
         frames = amftcp_details(LARGE, "amftcp")
-        self.assertEqual(sorted(frames), [4, 44, 47, 49])
-        big = "\n".join(frames[44])
+        self.assertEqual(sorted(frames), [request, answer, thanks, array, batch])
+        big = "\n".join(frames[answer])
         self.assertNotIn("[JSON", big)
         self.assertIn("amf.json not built for this message of 1200052 bytes: ask for it in a "
                       "filter or a column, or use -z amftcp,jsonl", big)
         self.assertIn('ByteArray (1200000 bytes)', big)
-        for small in (4, 47):
+        for small in (request, thanks):
             self.assertTrue(any(line.strip().startswith("[JSON: {") for line in frames[small]))
             self.assertNotIn("not built", "\n".join(frames[small]))
 
     def test_a_filter_asks_for_the_json(self):
+        request, answer, thanks, array, batch = large_frames()
         frames = fields(LARGE, ["amf.json", "amftcp.json_not_built"], display_filter="amf.json")
-        self.assertEqual(sorted(frames), [4, 44, 47, 49])
-        self.assertEqual(frames[44]["amftcp.json_not_built"], [])
-        doc = json.loads(frames[44]["amf.json"][0])
+        self.assertEqual(sorted(frames), [request, answer, thanks, array, batch])
+        self.assertEqual(frames[answer]["amftcp.json_not_built"], [])
+        self.assertEqual(len(frames[batch]["amf.json"]), 40)
+        doc = json.loads(frames[answer]["amf.json"][0])
         self.assertEqual(doc["cmd"], "export")
         self.assertEqual(doc["size"], 1200000)
         self.assertEqual(base64.b64decode(doc["data"]["$bytes"]), BLOB)
 
     def test_minus_e_asks_for_the_json_from_4_2(self):
+        answer = large_frames()[1]
         frames = fields(LARGE, ["amf.json", "amftcp.json_not_built"])
         if ws_at_least(4, 2):
-            self.assertEqual(frames[44]["amftcp.json_not_built"], [])
-            self.assertEqual(len(frames[44]["amf.json"]), 1)
+            self.assertEqual(frames[answer]["amftcp.json_not_built"], [])
+            self.assertEqual(len(frames[answer]["amf.json"]), 1)
         else:
-            self.assertEqual(frames[44]["amf.json"], [])
-            self.assertEqual(len(frames[44]["amftcp.json_not_built"]), 1)
+            self.assertEqual(frames[answer]["amf.json"], [])
+            self.assertEqual(len(frames[answer]["amftcp.json_not_built"]), 1)
 
     def test_json_lines_hold_every_message(self):
+        request, answer, thanks, array, batch = large_frames()
         lines = run_tshark(["-q", "-z", "amftcp,jsonl"], LARGE).splitlines()
-        self.assertEqual([json.loads(line)["frame"] for line in lines], [4, 44, 47, 49])
+        self.assertEqual([json.loads(line)["frame"] for line in lines],
+                         [request, answer, thanks, array] + [batch] * 40)
+        self.assertEqual([json.loads(line)["amf"] for line in lines[4:]],
+                         [{"seq": k} for k in range(1, 41)])
         doc = json.loads(lines[1])["amf"]
         self.assertEqual(base64.b64decode(doc["data"]["$bytes"]), BLOB)
 
     def test_visible_tree_shows_20000_values(self):
-        tree = amftcp_details(LARGE, "frame.number == 49")[49]
+        array = large_frames()[3]
+        tree = amftcp_details(LARGE, "frame.number == %d" % array)[array]
         self.assertIn("The tree shows the first 20000 values of this message; amf.json holds "
                       "them all", "\n".join(tree))
         # The array itself and 19,999 of its elements, each with its value.
         elements = [line for line in tree if re.match(r" +\[\d+\]: Integer ", line)]
         self.assertEqual(len(elements), 19999)
         self.assertEqual(elements[-1].strip(), "[19998]: Integer 98")
-        doc = json.loads(fields(LARGE, ["amf.json"], display_filter="amf.json")[49]["amf.json"][0])
+        doc = json.loads(fields(LARGE, ["amf.json"], display_filter="amf.json")[array]["amf.json"][0])
         self.assertEqual(doc, [i % 100 for i in range(25000)] + [424242])
 
     def test_filters_see_more_values_than_a_visible_tree(self):
@@ -206,7 +223,13 @@ class LargeMessageTest(AmfTestCase):
         for, so it goes on to value 100,000: value 25,001 is found."""
         out = run_tshark(["-Y", "amf.int == 424242"], LARGE)
         self.assertEqual(len(out.splitlines()), 1, out)
-        self.assertRegex(out, r"^ *49 ")
+        self.assertRegex(out, r"^ *%d " % large_frames()[3])
+
+    def test_info_lists_32_messages_of_a_segment(self):
+        batch = large_frames()[4]
+        info = fields(LARGE, [col("Info")], display_filter="frame.number == %d" % batch)[batch]
+        text = info[col("Info")][0]
+        self.assertEqual(text, "[u32be+amf3] " + " | ".join(["Object {seq}"] * 32) + " | \u2026")
 
 
 if __name__ == "__main__":
