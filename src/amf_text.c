@@ -187,6 +187,38 @@ static const uint64_t pow5_u64[28] = {
 #define TEN_TO_16 10000000000000000ull
 #define TEN_TO_17 100000000000000000ull
 
+/* "00" to "99": two digits a lookup. */
+static const char digit_pairs[201] =
+    "00010203040506070809"
+    "10111213141516171819"
+    "20212223242526272829"
+    "30313233343536373839"
+    "40414243444546474849"
+    "50515253545556575859"
+    "60616263646566676869"
+    "70717273747576777879"
+    "80818283848586878889"
+    "90919293949596979899";
+
+/* The 8 decimal digits of u < 10^8, leading zeros included, two at a time. */
+static void put_8_digits(uint32_t u, char *out)
+{
+    uint32_t hi = u / 10000, lo = u % 10000;
+    memcpy(out, digit_pairs + 2 * (hi / 100), 2);
+    memcpy(out + 2, digit_pairs + 2 * (hi % 100), 2);
+    memcpy(out + 4, digit_pairs + 2 * (lo / 100), 2);
+    memcpy(out + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
+/* The 17 digits of 10^16 <= u < 10^17. */
+static void put_17_digits(uint64_t u, char out[17])
+{
+    uint64_t high = u / 100000000;              /* < 10^9 */
+    out[0] = (char)('0' + high / 100000000);
+    put_8_digits((uint32_t)(high % 100000000), out + 1);
+    put_8_digits((uint32_t)(u % 100000000), out + 9);
+}
+
 /* v * 10^s = a / b exactly, and ulp / b the scaled step to the next double
  * (see above).  b is 2^b_shift, or 5^r when b_shift is negative. */
 typedef struct {
@@ -290,23 +322,32 @@ static bool format_exact(double v, char *buf)
         }
     }
 
-    char d[20];
-    for (int p = 15; p <= 16; p++) {
+    /* The digits are those of the candidate at the 17-digit scale (its
+       last 17 - p are zeros): put_g drops them. */
+    int p = 17;
+    uint64_t c17;
+    for (p = 15; p <= 16; p++) {
         uint64_t unit = p == 15 ? 100 : 10;
         uint64_t c = q / unit, low = q % unit;
         if (low * 2 > unit || (low * 2 == unit && (rem != 0 || (c & 1))))
             c++;
-        if (reads_back(&x, m, c * unit)) {
-            size_t len = format_u64(c, d);      /* p digits, or 10^p */
-            put_g(buf, negative, d, p, k + (int)(len - (size_t)p));
-            return true;
-        }
+        c17 = c * unit;
+        if (reads_back(&x, m, c17))
+            break;
     }
-    amf_u128 rem2 = rem * 2;
-    if (rem2 > x.b || (rem2 == x.b && (q & 1)))
-        q++;
-    size_t len = format_u64(q, d);
-    put_g(buf, negative, d, 17, k + (int)(len - 17));
+    if (p == 17) {
+        amf_u128 rem2 = rem * 2;
+        c17 = q + (rem2 > x.b || (rem2 == x.b && (q & 1)));
+    }
+    char d[17];
+    if (c17 == TEN_TO_17) {                     /* 9.99...9 rounded up to 10 */
+        memset(d, '0', sizeof d);
+        d[0] = '1';
+        k++;
+    } else {
+        put_17_digits(c17, d);
+    }
+    put_g(buf, negative, d, p, k);
     return true;
 }
 #else
