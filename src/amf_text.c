@@ -140,6 +140,225 @@ static void put_g(char *out, bool negative, const char *digits, int p, int exp)
     *out = '\0';
 }
 
+#if defined(__SIZEOF_INT128__)
+/* The full-precision case without printf or strtod, for normal doubles
+ * from 1e-15 to below 1e44: exact integer arithmetic in 128 bits.
+ *
+ * A finite normal v > 0 is m * 2^e with 2^52 <= m < 2^53.  Scaled by 10^s
+ * (s = 16 - k, k the decimal exponent of v's first digit) it lies in
+ * [10^16, 10^17), and its integer part q there is v's first 17 digits.  We
+ * write it as a quotient of integers, v * 10^s = a / b, and one ulp of v
+ * (2^e, the step to the next double) scaled the same way as ulp / b, so
+ * a = m * ulp:
+ *   s >= 0, e + s < 0:   a = m * 5^s,                 b = 2^-(e+s), ulp = 5^s
+ *   s >= 0, e + s >= 0:  a = m * 5^s * 2^(e+s),       b = 1,        ulp = 5^s * 2^(e+s)
+ *   s < 0 (r = -s):      a = m * 2^(e-r),             b = 5^r,      ulp = 2^(e-r)
+ * (the third needs e >= r, true whenever v >= 10^17 > 2^53).  scale_value
+ * accepts only s <= 31, r <= 27 and shifts with 53 + shift <= 125 bits, so
+ * a < 2^125 (m < 2^53, 5^31 < 2^72), ulp <= 2^73 and b <= 2^72 (b <= a / q
+ * and q >= 10^16 > 2^53); everything else takes the printf path.
+ *
+ * Then, with R = a mod b, v * 10^s = q + R / b exactly, so:
+ * - the 17 digits "%.16e" prints are q, plus one when R / b > 1/2, or when
+ *   R / b = 1/2 and q is odd (glibc rounds exact ties to even);
+ * - the p = 15 or 16 digits "%.{p}g" prints drop the last d = 17 - p digits
+ *   of q, low = q mod 10^d: up when low + R / b > 10^d / 2, which is
+ *   low > 10^d / 2, or low = 10^d / 2 with R > 0, or an exact tie (R = 0)
+ *   with the kept digits odd;
+ * - that candidate, C at the same scale (the kept digits times 10^d, an
+ *   integer up to 10^17), reads back as v (strtod rounds to nearest, ties
+ *   to even) iff |C * b - a| < ulp / 2, or = ulp / 2 with m even.  Below a
+ *   power of two (m = 2^52) the next double down is only half an ulp away:
+ *   there the bound is ulp / 4, reached values reading back as v (m even).
+ *   C * b <= (q + 10^d) * b <= a + 100 * b < 2^126, and 4 * |C * b - a|
+ *   <= 400 * b < 2^81: no product overflows 128 bits. */
+__extension__ typedef unsigned __int128 amf_u128;
+
+/* 5^0 .. 5^27, the powers of five below 2^63. */
+static const uint64_t pow5_u64[28] = {
+    1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull, 1953125ull,
+    9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull, 30517578125ull,
+    152587890625ull, 762939453125ull, 3814697265625ull, 19073486328125ull,
+    95367431640625ull, 476837158203125ull, 2384185791015625ull, 11920928955078125ull,
+    59604644775390625ull, 298023223876953125ull, 1490116119384765625ull,
+    7450580596923828125ull,
+};
+
+#define TEN_TO_16 10000000000000000ull
+#define TEN_TO_17 100000000000000000ull
+
+/* "00" to "99": two digits a lookup. */
+static const char digit_pairs[201] =
+    "00010203040506070809"
+    "10111213141516171819"
+    "20212223242526272829"
+    "30313233343536373839"
+    "40414243444546474849"
+    "50515253545556575859"
+    "60616263646566676869"
+    "70717273747576777879"
+    "80818283848586878889"
+    "90919293949596979899";
+
+/* The 8 decimal digits of u < 10^8, leading zeros included, two at a time. */
+static void put_8_digits(uint32_t u, char *out)
+{
+    uint32_t hi = u / 10000, lo = u % 10000;
+    memcpy(out, digit_pairs + 2 * (hi / 100), 2);
+    memcpy(out + 2, digit_pairs + 2 * (hi % 100), 2);
+    memcpy(out + 4, digit_pairs + 2 * (lo / 100), 2);
+    memcpy(out + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
+/* The 17 digits of 10^16 <= u < 10^17. */
+static void put_17_digits(uint64_t u, char out[17])
+{
+    uint64_t high = u / 100000000;              /* < 10^9 */
+    out[0] = (char)('0' + high / 100000000);
+    put_8_digits((uint32_t)(high % 100000000), out + 1);
+    put_8_digits((uint32_t)(u % 100000000), out + 9);
+}
+
+/* v * 10^s = a / b exactly, and ulp / b the scaled step to the next double
+ * (see above).  b is 2^b_shift, or 5^r when b_shift is negative. */
+typedef struct {
+    amf_u128 a;
+    amf_u128 b;
+    amf_u128 ulp;
+    int      b_shift;
+} scaled_value;
+
+static amf_u128 pow5(int s)
+{
+    return s <= 27 ? (amf_u128)pow5_u64[s] : (amf_u128)pow5_u64[27] * pow5_u64[s - 27];
+}
+
+/* false when a could reach 2^125 (the bound the comparisons rely on). */
+static bool scale_value(uint64_t m, int e, int s, scaled_value *x)
+{
+    if (s > 31 || s < -27)
+        return false;
+    if (s >= 0) {
+        amf_u128 p5 = pow5(s);                  /* < 2^72 */
+        int t = -(e + s);
+        if (t > 0) {
+            if (t > 125)
+                return false;
+            x->a = m * p5;                      /* < 2^53 * 2^72 */
+            x->ulp = p5;
+            x->b = (amf_u128)1 << t;
+            x->b_shift = t;
+        } else {
+            /* m * 5^s * 2^-t < 2^(53 + 3s - t) as 5 < 2^3 */
+            if (53 + 3 * s - t > 125)
+                return false;
+            x->ulp = p5 << -t;
+            x->a = m * x->ulp;
+            x->b = 1;
+            x->b_shift = 0;
+        }
+    } else {
+        int shift = e + s;                      /* e - r */
+        if (shift < 0 || 53 + shift > 125)
+            return false;
+        x->ulp = (amf_u128)1 << shift;
+        x->a = (amf_u128)m << shift;
+        x->b = pow5_u64[-s];
+        x->b_shift = -1;
+    }
+    return true;
+}
+
+/* Whether the decimal c_scaled / 10^s (c_scaled at most 10^17) reads back
+ * as v = m * 2^e, scaled as x. */
+static bool reads_back(const scaled_value *x, uint64_t m, uint64_t c_scaled)
+{
+    amf_u128 cb = x->b_shift >= 0 ? (amf_u128)c_scaled << x->b_shift : c_scaled * x->b;
+    bool even = (m & 1) == 0;
+    if (cb >= x->a) {
+        amf_u128 d2 = (cb - x->a) * 2;
+        return d2 < x->ulp || (d2 == x->ulp && even);
+    }
+    amf_u128 d = x->a - cb;
+    if (m == 1ull << 52)
+        return d * 4 <= x->ulp;
+    return d * 2 < x->ulp || (d * 2 == x->ulp && even);
+}
+
+/* The loop's text for a normal v in the range above; false outside it. */
+static bool format_exact(double v, char *buf)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bool negative = bits >> 63;
+    int biased = (int)(bits >> 52 & 0x7ff);
+    if (biased == 0 || biased == 0x7ff)         /* 0, denormals, Inf, NaN */
+        return false;
+    uint64_t m = (bits & ((1ull << 52) - 1)) | 1ull << 52;
+    int e = biased - 1075;
+    int e2 = e + 52;                            /* 2^e2 <= |v| < 2^(e2 + 1) */
+    if (e2 < -60 || e2 > 150)
+        return false;
+    /* floor(e2 * log10(2)) (78913 / 2^18 is log10(2) to 6 digits): k or
+       k - 1 for v's decimal exponent k; checked below, not trusted. */
+    int k = e2 * 78913 / 262144;
+    if (e2 * 78913 % 262144 < 0)
+        k--;
+    scaled_value x;
+    uint64_t q;
+    amf_u128 rem;
+    for (int tries = 0;; tries++) {
+        if (tries == 2 || !scale_value(m, e, 16 - k, &x))
+            return false;
+        amf_u128 q128 = x.b_shift >= 0 ? x.a >> x.b_shift : x.a / x.b;
+        if (q128 < TEN_TO_16) {
+            k--;
+        } else if (q128 >= TEN_TO_17) {
+            k++;
+        } else {
+            q = (uint64_t)q128;
+            rem = x.a - q128 * x.b;
+            break;
+        }
+    }
+
+    /* The digits are those of the candidate at the 17-digit scale (its
+       last 17 - p are zeros): put_g drops them. */
+    int p = 17;
+    uint64_t c17;
+    for (p = 15; p <= 16; p++) {
+        uint64_t unit = p == 15 ? 100 : 10;
+        uint64_t c = q / unit, low = q % unit;
+        if (low * 2 > unit || (low * 2 == unit && (rem != 0 || (c & 1))))
+            c++;
+        c17 = c * unit;
+        if (reads_back(&x, m, c17))
+            break;
+    }
+    if (p == 17) {
+        amf_u128 rem2 = rem * 2;
+        c17 = q + (rem2 > x.b || (rem2 == x.b && (q & 1)));
+    }
+    char d[17];
+    if (c17 == TEN_TO_17) {                     /* 9.99...9 rounded up to 10 */
+        memset(d, '0', sizeof d);
+        d[0] = '1';
+        k++;
+    } else {
+        put_17_digits(c17, d);
+    }
+    put_g(buf, negative, d, p, k);
+    return true;
+}
+#else
+static bool format_exact(double v, char *buf)
+{
+    (void)v;
+    (void)buf;
+    return false;                               /* no 128-bit integers: printf */
+}
+#endif
+
 /* What the loop in amf_format_number writes ("%.15g", else "%.16g", else
  * "%.17g": the first that reads back as v), from one printf: "%.16e" gives
  * v's 17 significant digits, correctly rounded.  Rounding those again to
@@ -217,7 +436,7 @@ void amf_format_number(double v, char *buf, size_t n)
         memcpy(buf, last.text, sizeof last.text);
         return;
     }
-    if (n < sizeof last.text || !format_from_17_digits(v, buf)) {
+    if (n < sizeof last.text || (!format_exact(v, buf) && !format_from_17_digits(v, buf))) {
         static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
         for (size_t i = 0; i < 3; i++) {
             g_ascii_formatd(buf, (gint)n, formats[i], v);

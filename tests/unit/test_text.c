@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,109 @@ static uint64_t next_random(uint64_t *s)
     return *s;
 }
 
+/* v and the doubles up to steps ulps either side of it. */
+static unsigned check_around(double v, int steps)
+{
+    unsigned failed = !check_number(v);
+    double up = v, down = v;
+    for (int i = 0; i < steps; i++) {
+        up = nextafter(up, INFINITY);
+        down = nextafter(down, -INFINITY);
+        failed += !check_number(up);
+        failed += !check_number(down);
+    }
+    return failed;
+}
+
+static double from_text(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static double from_text(const char *fmt, ...)
+{
+    char text[64];
+    va_list ap;
+    va_start(ap, fmt);
+    g_vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return g_ascii_strtod(text, NULL);
+}
+
+/* The edges of the exact (128-bit) path of amf_format_number: decimal and
+ * binary exponents, exact ties and carries. */
+static void number_edges(void)
+{
+    unsigned failed = 0;
+    /* Powers of two, the lower neighbour half as far (m = 2^52), over the
+       whole exponent range (the fast range's ends included). */
+    for (int j = -1074; j <= 1023 && failed < 5; j++)
+        failed += check_around(ldexp(1.0, j), 2);
+    /* Every binary exponent around the fast range (2^-60 to 2^151), with
+       the smallest and largest mantissa and a few others. */
+    static const uint64_t mantissas[] = {
+        0, 1, 2, 0x8000000000000ull, 0x9999999999999ull, 0x5555555555555ull,
+        0xfffffffffffffull, 0xffffffffffffeull, 0x123456789abcdull,
+    };
+    for (int e2 = -70; e2 <= 160 && failed < 5; e2++) {
+        for (size_t i = 0; i < sizeof mantissas / sizeof *mantissas; i++) {
+            uint64_t bits = (uint64_t)(e2 + 1023) << 52 | mantissas[i];
+            double v;
+            memcpy(&v, &bits, sizeof v);
+            failed += !check_number(v);
+            failed += !check_number(-v);
+        }
+    }
+    /* Powers of ten and 9.99...9 below them (17-digit carries into the
+       next decade), from the smallest decimal exponent of the fast range
+       to past its largest. */
+    for (int k = -20; k <= 50 && failed < 5; k++) {
+        failed += check_around(from_text("1e%d", k), 3);
+        failed += check_around(from_text("9.9999999999999999e%d", k), 3);
+        failed += check_around(from_text("9.999999999999999e%d", k), 3);
+        failed += check_around(from_text("9.99999999999999e%d", k), 3);
+        failed += check_around(from_text("9.999999999999995e%d", k), 2);
+        failed += check_around(from_text("9.9999999999999995e%d", k), 2);
+        failed += check_around(from_text("1.0000000000000005e%d", k), 2);
+        failed += check_around(from_text("1.000000000000005e%d", k), 2);
+    }
+    /* Exact ties: n / 2^j (n odd) has the exact decimal digits of n * 5^j,
+       ending in 5; with 16, 17 or 18 of them it is a tie at 15, 16 or 17
+       digits, which printf rounds to even. */
+    uint64_t s = 0x6a09e667f3bcc909ull;
+    for (int digits = 16; digits <= 18; digits++) {
+        for (int j = 1; j <= 26 && failed < 5; j++) {
+            double lo = pow(10.0, digits - 1), p5 = pow(5.0, j);
+            for (int i = 0; i < 40; i++) {
+                uint64_t r = next_random(&s);
+                /* n * 5^j in [10^(digits-1), 10^digits) and n < 2^53 */
+                double nmin = ceil(lo / p5), nmax = fmin(floor(lo * 10.0 / p5), 0x1p53 - 1);
+                if (nmax < nmin)
+                    break;
+                uint64_t n = (uint64_t)nmin + r % ((uint64_t)(nmax - nmin) + 1);
+                n |= 1;
+                if ((double)n > nmax)
+                    n -= 2;
+                double v = ldexp((double)n, -j);
+                failed += !check_number(v);
+                failed += !check_number(-v);
+                failed += !check_number(nextafter(v, 0.0));
+                failed += !check_number(nextafter(v, INFINITY));
+            }
+        }
+    }
+    /* Large exact ties: integers beyond 2^53 that end in 5 (n * 5 * 2^j). */
+    for (int j = 1; j <= 12 && failed < 5; j++)
+        for (uint64_t n = 1999999999999999ull; n < 1999999999999999ull + 40; n += 2)
+            failed += check_around(ldexp((double)(n * 5), j), 1);
+    /* Decimals of 15, 16 and 17 digits that end in 5 (near ties at the
+       digit before), and their neighbours. */
+    static const char *const near_ties[] = {
+        "1234567890123455e%d", "12345678901234565e%d", "123456789012345675e%d",
+        "9007199254740993e%d", "4503599627370497e%d", "2251799813685248e%d",
+        "1797693134862315e%d", "2225073858507201e%d", "4940656458412465e%d",
+    };
+    for (size_t i = 0; i < sizeof near_ties / sizeof *near_ties; i++)
+        for (int k = -40; k <= 30 && failed < 5; k++)
+            failed += check_around(from_text(near_ties[i], k), 2);
+}
+
 static void numbers(void)
 {
     static const double fixed[] = {
@@ -59,6 +163,9 @@ static void numbers(void)
         1e14, 1e15, 1e15 - 1, 1e15 + 2, 999999999999999.9, 99999.99999999999, 123456789012345.0,
         12345678901234.5, 1e16, 1e21, 1e22, 1e23, 9007199254740993.0, 1.0 / 3.0, 2.0 / 3.0,
         1352482496789.0, 1700000000123.0, 3.14159, 2.5e-3, 4.9e-324, 1.7976931348623157e308,
+        2.2250738585072014e-308, 2.2250738585072009e-308, 1234567890123456.5, 123456789012345.5,
+        1000000000000000.25, 1000000000000000.75, 5e-324, 1e-15, 1e-16, 1e43, 1e44, 0x1p-60,
+        0x1p150, 0x1.fffffffffffffp150, 0x1p151, 0.1 + 0.2, 1.0 - 0x1p-53,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         check_number(fixed[i]);
@@ -66,18 +173,22 @@ static void numbers(void)
         check_number(nextafter(fixed[i], 0.0));
         check_number(nextafter(fixed[i], INFINITY));
     }
+    check_number(NAN);
+    check_number(INFINITY);
+    check_number(-INFINITY);
     for (int e = -12; e <= 22; e++) {
         double p = pow(10.0, e);
         check_number(p);
         check_number(nextafter(p, 0.0));
         check_number(nextafter(p, INFINITY));
     }
+    number_edges();
     uint64_t s = 0x9e3779b97f4a7c15ull;
     unsigned failed = 0;
-    for (int i = 0; i < 200000 && failed < 5; i++) {
+    for (int i = 0; i < 300000 && failed < 5; i++) {
         uint64_t r = next_random(&s);
         double v;
-        switch (i % 5) {
+        switch (i % 10) {
         case 0:                                   /* integers, some large */
             v = (double)(int64_t)(r >> (r & 63));
             break;
@@ -91,8 +202,32 @@ static void numbers(void)
         case 3:                                   /* 15-17 significant digits */
             v = (double)(r >> 11) / pow(10.0, (double)((r & 31) % 20));
             break;
-        default:                                  /* the benchmark's coordinates */
+        case 4:                                   /* the benchmark's coordinates */
             v = (double)(r % 400000) / 100.0 * ((r >> 40) & 1 ? -1 : 1);
+            break;
+        case 5: {                                 /* any mantissa, exponents 2^-70 to 2^160 */
+            uint64_t bits = (r & 0x800fffffffffffffull) | (uint64_t)(1023 - 70 + (int)((r >> 52 & 0x7ff) % 231)) << 52;
+            memcpy(&v, &bits, sizeof v);
+            break;
+        }
+        case 6: {                                 /* 15-17 digit decimals, exponents -25 to 50 */
+            uint64_t r2 = next_random(&s);
+            int digits = 15 + (int)(r % 3);
+            uint64_t low = 1;
+            for (int d = 1; d < digits; d++)
+                low *= 10;
+            v = from_text("%s%" G_GUINT64_FORMAT "e%d", (r >> 40) & 1 ? "-" : "",
+                          low + r2 % (9 * low), (int)(r >> 8 & 127) % 76 - 25 - (digits - 1));
+            break;
+        }
+        case 7:                                   /* Math.random() */
+            v = (double)(r >> 11) * 0x1p-53;
+            break;
+        case 8:                                   /* [0, 1000) at full precision */
+            v = (double)(r >> 11) * 0x1p-53 * 1000.0;
+            break;
+        default:                                  /* [-1e6, 1e6] at full precision */
+            v = ((double)(r >> 11) * 0x1p-53 * 2.0 - 1.0) * 1e6;
             break;
         }
         if (!check_number(v))
