@@ -546,16 +546,21 @@ static AMF_NOINLINE void decode_object(amf_dec *d, const amf_slot *slot, uint32_
     amf_emit(d, &begin);
 
     if (amf_dec_has_sink(d)) {
-        amf_event tev;
-        amf_event_from_slot(&tev, AMF_EV_TRAITS, d, slot, AMF_VERSION_3, u29_offset);
-        tev.offset = u29_offset;
-        tev.length = d->r.pos - u29_offset;
-        tev.flags = begin.flags & (AMF_F_DYNAMIC | AMF_F_EXTERNALIZABLE | AMF_F_TRAIT_REF);
-        tev.class_name = traits.class_name;
-        tev.trait_index = trait_index;
-        tev.sealed_count = traits.sealed_count;
-        tev.sealed = traits.sealed_count ? d->amf3.names + traits.first_name : NULL;
-        amf_emit(d, &tev);
+        /* Built where scalars are: the fields past their part cleared again. */
+        amf_event *tev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, u29_offset);
+        tev->kind = AMF_EV_TRAITS;
+        tev->offset = u29_offset;
+        tev->length = d->r.pos - u29_offset;
+        tev->flags = begin.flags & (AMF_F_DYNAMIC | AMF_F_EXTERNALIZABLE | AMF_F_TRAIT_REF);
+        tev->class_name = traits.class_name;
+        tev->trait_index = trait_index;
+        tev->sealed_count = traits.sealed_count;
+        tev->sealed = traits.sealed_count ? d->amf3.names + traits.first_name : NULL;
+        amf_emit(d, tev);
+        tev->class_name = (amf_str){0};
+        tev->trait_index = 0;
+        tev->sealed_count = 0;
+        tev->sealed = NULL;
     }
 
     uint32_t children = 0;

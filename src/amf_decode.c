@@ -145,22 +145,23 @@ bool amf_utf8_valid_from(const char *ptr, uint32_t len, uint32_t i)
     return true;
 }
 
-void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
+void amf_emit_end(amf_dec *d, amf_event *begin, uint32_t count,
                   uint32_t end_offset, uint32_t end_length)
 {
     if (!d->sink)
         return;
-    amf_event ev = *begin;
-    ev.kind = AMF_EV_END;
-    ev.depth = d->depth;
-    ev.count = count;
-    ev.length = (amf_dec_ok(d) ? d->r.pos : d->r.len) - begin->offset;
-    ev.end_offset = end_offset;
-    ev.end_length = end_length;
+    /* BEGIN becomes END in place: the caller is done with it. */
+    amf_event *ev = begin;
+    ev->kind = AMF_EV_END;
+    ev->depth = d->depth;
+    ev->count = count;
+    ev->length = (amf_dec_ok(d) ? d->r.pos : d->r.len) - begin->offset;
+    ev->end_offset = end_offset;
+    ev->end_length = end_length;
     if (!amf_dec_ok(d))
-        ev.flags |= AMF_F_TRUNCATED;
-    ev.sealed = NULL;
-    d->sink(d->user, &ev);
+        ev->flags |= AMF_F_TRUNCATED;
+    ev->sealed = NULL;
+    d->sink(d->user, ev);
 }
 
 void amf_emit_error_once(amf_dec *d, const amf_slot *slot)

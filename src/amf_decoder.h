@@ -145,8 +145,9 @@ static inline void amf_emit_scalar_entry(amf_dec *d, amf_event *ev)
     ev->object_index = 0;
     ev->node = 0;
 }
-/* A container's END event. */
-void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
+/* A container's END event, made from its BEGIN event in place (the
+ * caller's last use of it). */
+void amf_emit_end(amf_dec *d, amf_event *begin, uint32_t count,
                   uint32_t end_offset, uint32_t end_length);
 /* Send the ERROR event once, in the slot where it happened. */
 void amf_emit_error_once(amf_dec *d, const amf_slot *slot);
