@@ -330,18 +330,30 @@ static void put_number(amf_json *j, double v)
 /* Written in place: the digits counted first, then filled from the end. */
 static void put_int(amf_json *j, int64_t v)
 {
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     size_t n = 1;
-    for (uint64_t t = u; t >= 10; t /= 10)
+    for (uint64_t p10 = 10; n < 20 && u >= p10; p10 *= 10)
         n++;
     n += v < 0;
     if (!reserve(j, n))
         return;
     char *p = j->buf + j->len + n;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {                    /* two digits a step */
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * u, 2);
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0)
         *--p = '-';
     j->len += n;
@@ -489,15 +501,20 @@ static void open_slot(amf_json *j, const amf_event *ev)
     }
 }
 
-static void close_slot(amf_json *j, const amf_event *ev)
+static void close_dict_slot(amf_json *j, const amf_event *ev)
 {
-    amf_json_frame *f = top_frame(j);
-    if (!f || f->kind != JF_DICTIONARY)
-        return;
     if (ev->role == AMF_ROLE_DICT_VALUE)
         putc_(j, ']');
     else if (ev->role == AMF_ROLE_DICT_KEY && (ev->flags & AMF_F_TRUNCATED))
         puts_(j, ",null]");     /* a key cut short: its entry has no value */
+}
+
+/* What follows a value in its parent: only dictionaries write anything. */
+static inline void close_slot(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    if (f && f->kind == JF_DICTIONARY)
+        close_dict_slot(j, ev);
 }
 
 static void span_begin(amf_json *j, uint32_t node, size_t start)
