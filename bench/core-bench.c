@@ -91,6 +91,7 @@ typedef struct run_result {
     double   msgs_s;
     uint64_t events;
     uint64_t failures;
+    uint64_t msgs;               /* messages decoded */
 } run_result;
 
 static run_result run(const corpus *c, mode md, double seconds)
@@ -133,6 +134,7 @@ static run_result run(const corpus *c, mode md, double seconds)
     r.mb_s = (double)bytes / 1e6 / (t - t0);
     r.msgs_s = (double)msgs / (t - t0);
     r.events = cnt.events;
+    r.msgs = msgs;
     (void)json_bytes;
     return r;
 }
@@ -191,6 +193,8 @@ int main(int argc, char **argv)
         run_result r = run(&traffic, (mode)md, seconds);
         printf("core.traffic.%s_mb_s=%.1f\n", names[md], r.mb_s);
         printf("core.traffic.%s_msgs_s=%.0f\n", names[md], r.msgs_s);
+        if (md == MODE_EVENTS && r.msgs)
+            printf("core.traffic.events_per_msg=%.1f\n", (double)r.events / (double)r.msgs);
         if (r.failures) {
             printf("core.traffic.%s_failures=%" PRIu64 "\n", names[md], r.failures);
             failed = 1;

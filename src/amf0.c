@@ -66,7 +66,7 @@ static void emit_text(amf_dec *d, const amf_slot *slot, uint32_t start, uint8_t 
 /* Members of an object, typed object or ECMA array: (name, value) pairs up
  * to the object-end marker.  An empty name not followed by 0x09 is a member
  * whose name is empty (some encoders write them). */
-static void decode_members(amf_dec *d, const amf_event *begin, uint32_t index)
+static void decode_members(amf_dec *d, amf_event *begin, uint32_t index)
 {
     uint32_t children = 0;
     uint32_t end_offset = 0, end_length = 0;

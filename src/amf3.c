@@ -274,20 +274,20 @@ static AMF_NOINLINE void decode_bytes_value(amf_dec *d, const amf_slot *slot, ui
     close_object(d, &d->amf3.objects, index, data_offset, len);
     if (!amf_dec_has_sink(d))
         return;
-    amf_event ev;
-    amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-    ev.marker = marker;
-    ev.type = type;
-    ev.data_offset = data_offset;
-    ev.data_length = len;
-    ev.str.ptr = (const char *)p;
-    ev.str.len = len;
-    ev.object_index = index;
-    ev.node = d->amf3.objects.items[index].node;
-    bool bad = type != AMF_TYPE_BYTE_ARRAY && !amf_utf8_valid(ev.str.ptr, len);
+    amf_event *ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+    ev->marker = marker;
+    ev->type = type;
+    ev->data_offset = data_offset;
+    ev->data_length = len;
+    ev->str.ptr = (const char *)p;
+    ev->str.len = len;
+    ev->object_index = index;
+    ev->node = d->amf3.objects.items[index].node;
+    bool bad = type != AMF_TYPE_BYTE_ARRAY && !amf_utf8_valid(ev->str.ptr, len);
     if (bad)
-        ev.flags |= AMF_F_BAD_UTF8;
-    emit_scalar(d, &ev);
+        ev->flags |= AMF_F_BAD_UTF8;
+    ev->length = d->r.pos - ev->offset;
+    amf_emit_scalar_entry(d, ev);
     if (bad)
         amf_emit_warning(d, AMF_WARN_UTF8, data_offset, len,
                          "%s at offset %u is not valid UTF-8", amf_type_name(type), start);
@@ -310,16 +310,16 @@ static AMF_NOINLINE void decode_date(amf_dec *d, const amf_slot *slot, uint32_t 
     close_object(d, &d->amf3.objects, index, data_offset, 8);
     if (!amf_dec_has_sink(d))
         return;
-    amf_event ev;
-    amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-    ev.marker = AMF3_DATE;
-    ev.type = AMF_TYPE_DATE;
-    ev.data_offset = data_offset;
-    ev.data_length = 8;
-    ev.number = ms;
-    ev.object_index = index;
-    ev.node = d->amf3.objects.items[index].node;
-    emit_scalar(d, &ev);
+    amf_event *ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+    ev->marker = AMF3_DATE;
+    ev->type = AMF_TYPE_DATE;
+    ev->data_offset = data_offset;
+    ev->data_length = 8;
+    ev->number = ms;
+    ev->object_index = index;
+    ev->node = d->amf3.objects.items[index].node;
+    ev->length = d->r.pos - ev->offset;
+    amf_emit_scalar_entry(d, ev);
 }
 
 static void decode_string(amf_dec *d, const amf_slot *slot, uint32_t start)
@@ -327,20 +327,19 @@ static void decode_string(amf_dec *d, const amf_slot *slot, uint32_t start)
     amf3_string s = read_string(d, "String");
     if (!amf_dec_ok(d) || !amf_dec_has_sink(d))
         return;
-    amf_event ev;
-    amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-    ev.marker = AMF3_STRING;
-    ev.type = AMF_TYPE_STRING;
-    ev.str = s.str;
-    ev.data_offset = s.is_ref ? s.offset : s.offset + (s.length - s.str.len);
-    ev.data_length = s.is_ref ? s.length : s.str.len;
+    amf_event *ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+    ev->marker = AMF3_STRING;
+    ev->type = AMF_TYPE_STRING;
+    ev->str = s.str;
+    ev->data_offset = s.is_ref ? s.offset : s.offset + (s.length - s.str.len);
+    ev->data_length = s.is_ref ? s.length : s.str.len;
     if (s.is_ref) {
-        ev.flags |= AMF_F_STRING_REF;
-        ev.str_ref = s.ref;
+        ev->flags |= AMF_F_STRING_REF;
+        ev->str_ref = s.ref;
     }
     if (s.bad_utf8)
-        ev.flags |= AMF_F_BAD_UTF8;
-    emit_scalar(d, &ev);
+        ev->flags |= AMF_F_BAD_UTF8;
+    emit_scalar(d, ev);
     if (!s.is_ref)
         warn_utf8(d, &s, "String");
 }
@@ -547,16 +546,21 @@ static AMF_NOINLINE void decode_object(amf_dec *d, const amf_slot *slot, uint32_
     amf_emit(d, &begin);
 
     if (amf_dec_has_sink(d)) {
-        amf_event tev;
-        amf_event_from_slot(&tev, AMF_EV_TRAITS, d, slot, AMF_VERSION_3, u29_offset);
-        tev.offset = u29_offset;
-        tev.length = d->r.pos - u29_offset;
-        tev.flags = begin.flags & (AMF_F_DYNAMIC | AMF_F_EXTERNALIZABLE | AMF_F_TRAIT_REF);
-        tev.class_name = traits.class_name;
-        tev.trait_index = trait_index;
-        tev.sealed_count = traits.sealed_count;
-        tev.sealed = traits.sealed_count ? d->amf3.names + traits.first_name : NULL;
-        amf_emit(d, &tev);
+        /* Built where scalars are: the fields past their part cleared again. */
+        amf_event *tev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, u29_offset);
+        tev->kind = AMF_EV_TRAITS;
+        tev->offset = u29_offset;
+        tev->length = d->r.pos - u29_offset;
+        tev->flags = begin.flags & (AMF_F_DYNAMIC | AMF_F_EXTERNALIZABLE | AMF_F_TRAIT_REF);
+        tev->class_name = traits.class_name;
+        tev->trait_index = trait_index;
+        tev->sealed_count = traits.sealed_count;
+        tev->sealed = traits.sealed_count ? d->amf3.names + traits.first_name : NULL;
+        amf_emit(d, tev);
+        tev->class_name = (amf_str){0};
+        tev->trait_index = 0;
+        tev->sealed_count = 0;
+        tev->sealed = NULL;
     }
 
     uint32_t children = 0;
@@ -794,7 +798,7 @@ void amf3_decode_value(amf_dec *d, const amf_slot *slot)
     if (!amf_dec_ok(d))
         return;
 
-    amf_event ev;
+    amf_event *ev;
     switch (marker) {
     case AMF3_UNDEFINED:
     case AMF3_NULL:
@@ -802,28 +806,28 @@ void amf3_decode_value(amf_dec *d, const amf_slot *slot)
     case AMF3_TRUE:
         if (!amf_dec_has_sink(d))
             return;
-        amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-        ev.marker = marker;
-        ev.type = marker == AMF3_UNDEFINED ? AMF_TYPE_UNDEFINED
+        ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+        ev->marker = marker;
+        ev->type = marker == AMF3_UNDEFINED ? AMF_TYPE_UNDEFINED
                 : marker == AMF3_NULL ? AMF_TYPE_NULL : AMF_TYPE_BOOLEAN;
-        ev.boolean = marker == AMF3_TRUE;
-        ev.data_offset = start;
-        ev.data_length = 1;
-        emit_scalar(d, &ev);
+        ev->boolean = marker == AMF3_TRUE;
+        ev->data_offset = start;
+        ev->data_length = 1;
+        emit_scalar(d, ev);
         return;
     case AMF3_INTEGER: {
         uint32_t data_offset = d->r.pos;
         uint32_t u = amf3_read_u29(&d->r);
         if (!amf_dec_ok(d) || !amf_dec_has_sink(d))
             return;
-        amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-        ev.marker = marker;
-        ev.type = AMF_TYPE_INTEGER;
-        ev.integer = (u & AMF3_INT_SIGN) ? (int32_t)u - AMF3_INT_RANGE : (int32_t)u;
-        ev.number = ev.integer;
-        ev.data_offset = data_offset;
-        ev.data_length = d->r.pos - data_offset;
-        emit_scalar(d, &ev);
+        ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+        ev->marker = marker;
+        ev->type = AMF_TYPE_INTEGER;
+        ev->integer = (u & AMF3_INT_SIGN) ? (int32_t)u - AMF3_INT_RANGE : (int32_t)u;
+        ev->number = ev->integer;
+        ev->data_offset = data_offset;
+        ev->data_length = d->r.pos - data_offset;
+        emit_scalar(d, ev);
         return;
     }
     case AMF3_DOUBLE: {
@@ -831,13 +835,13 @@ void amf3_decode_value(amf_dec *d, const amf_slot *slot)
         double v = amf_read_double(&d->r);
         if (!amf_dec_ok(d) || !amf_dec_has_sink(d))
             return;
-        amf_event_from_slot(&ev, AMF_EV_SCALAR, d, slot, AMF_VERSION_3, start);
-        ev.marker = marker;
-        ev.type = AMF_TYPE_NUMBER;
-        ev.number = v;
-        ev.data_offset = data_offset;
-        ev.data_length = 8;
-        emit_scalar(d, &ev);
+        ev = amf_scalar_from_slot(d, slot, AMF_VERSION_3, start);
+        ev->marker = marker;
+        ev->type = AMF_TYPE_NUMBER;
+        ev->number = v;
+        ev->data_offset = data_offset;
+        ev->data_length = 8;
+        emit_scalar(d, ev);
         return;
     }
     case AMF3_STRING:

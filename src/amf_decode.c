@@ -145,22 +145,23 @@ bool amf_utf8_valid_from(const char *ptr, uint32_t len, uint32_t i)
     return true;
 }
 
-void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
+void amf_emit_end(amf_dec *d, amf_event *begin, uint32_t count,
                   uint32_t end_offset, uint32_t end_length)
 {
-    if (!d->cfg->sink)
+    if (!d->sink)
         return;
-    amf_event ev = *begin;
-    ev.kind = AMF_EV_END;
-    ev.depth = d->depth;
-    ev.count = count;
-    ev.length = (amf_dec_ok(d) ? d->r.pos : d->r.len) - begin->offset;
-    ev.end_offset = end_offset;
-    ev.end_length = end_length;
+    /* BEGIN becomes END in place: the caller is done with it. */
+    amf_event *ev = begin;
+    ev->kind = AMF_EV_END;
+    ev->depth = d->depth;
+    ev->count = count;
+    ev->length = (amf_dec_ok(d) ? d->r.pos : d->r.len) - begin->offset;
+    ev->end_offset = end_offset;
+    ev->end_length = end_length;
     if (!amf_dec_ok(d))
-        ev.flags |= AMF_F_TRUNCATED;
-    ev.sealed = NULL;
-    d->cfg->sink(d->cfg->user, &ev);
+        ev->flags |= AMF_F_TRUNCATED;
+    ev->sealed = NULL;
+    d->sink(d->user, ev);
 }
 
 void amf_emit_error_once(amf_dec *d, const amf_slot *slot)
@@ -168,7 +169,7 @@ void amf_emit_error_once(amf_dec *d, const amf_slot *slot)
     if (d->error_sent || amf_dec_ok(d))
         return;
     d->error_sent = true;
-    if (!d->cfg->sink)
+    if (!d->sink)
         return;
     amf_event ev;
     amf_event_from_slot(&ev, AMF_EV_ERROR, d, slot, AMF_VERSION_3, d->r.err_offset);
@@ -177,13 +178,13 @@ void amf_emit_error_once(amf_dec *d, const amf_slot *slot)
     ev.error = d->r.error;
     ev.status = d->r.status;
     ev.message = d->r.message;
-    d->cfg->sink(d->cfg->user, &ev);
+    d->sink(d->user, &ev);
 }
 
 void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t length,
                       const char *fmt, ...)
 {
-    if (!d->cfg->sink)
+    if (!d->sink)
         return;
     char text[200];
     va_list ap;
@@ -199,7 +200,7 @@ void amf_emit_warning(amf_dec *d, amf_error warn, uint32_t offset, uint32_t leng
     ev.error = warn;
     ev.status = AMF_OK;
     ev.message = text;
-    d->cfg->sink(d->cfg->user, &ev);
+    d->sink(d->user, &ev);
 }
 
 bool amf_dec_count_value_slow(amf_dec *d, uint32_t offset)
@@ -263,6 +264,11 @@ void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t 
     memset(&d->amf3, 0, offsetof(amf_dec, inline_tables) - offsetof(amf_dec, amf3));
     d->cfg = cfg;
     d->max_values = cfg->max_values;
+    d->values_fast = cfg->stop ? 0 : cfg->max_values;
+    d->sink = cfg->sink;
+    d->user = cfg->user;
+    if (cfg->sink)
+        memset(&d->scalar, 0, sizeof d->scalar);
     /* Every table starts in its inline buffer (amf_table_reserve moves it
        out when it outgrows it). */
     d->amf3.strings = d->inline_tables.strings;

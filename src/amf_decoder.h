@@ -38,12 +38,18 @@ typedef struct amf_dec {
     uint32_t    next_node;       /* message-wide ids of object-table entries */
     uint32_t    values;          /* values decoded, against max_values */
     uint32_t    max_values;      /* cfg->max_values, one load nearer */
+    uint32_t    values_fast;     /* max_values, or 0 with a stop flag (then every
+                                    value takes the slow path, which reads it) */
     uint32_t    depth;           /* containers open */
     bool        error_sent;      /* the ERROR event has gone out */
+    amf_event_fn sink;           /* cfg->sink and cfg->user, one load nearer */
+    void       *user;
+
 
     /* The first entries of each table live here, so that most messages
      * allocate nothing.  Not cleared (amf_dec_init stops before it): every
-     * entry is written before it is read.  Keep it last. */
+     * entry is written before it is read.  Keep it after what amf_dec_init
+     * clears. */
     struct {
         amf_string_entry strings[AMF_INLINE_STRINGS];
         amf_object_entry objects[AMF_INLINE_OBJECTS];
@@ -51,6 +57,13 @@ typedef struct amf_dec {
         amf_traits_name  names[AMF_INLINE_NAMES];
         amf_object_entry amf0_objects[AMF_INLINE_OBJECTS];
     } inline_tables;
+
+    /* SCALAR events are built here, not on the stack: everything from
+     * AMF_SCALAR_EVENT_END on is zero at rest (scalars that use object_index
+     * and node clear them again once emitted), so a scalar clears only the
+     * part before it.  Past what amf_dec_init clears: cleared there only
+     * with a sink. */
+    amf_event   scalar;
 } amf_dec;
 
 /* Where the value being decoded sits; copied into its events. */
@@ -64,7 +77,7 @@ typedef struct amf_slot {
 } amf_slot;
 
 static inline bool amf_dec_ok(const amf_dec *d) { return d->r.status == AMF_OK; }
-static inline bool amf_dec_has_sink(const amf_dec *d) { return d->cfg->sink != NULL; }
+static inline bool amf_dec_has_sink(const amf_dec *d) { return d->sink != NULL; }
 
 /* Start and end one decode (amf_decode, amf_decode_packet). */
 void amf_dec_init(amf_dec *d, const amf_config *cfg, const uint8_t *buf, size_t len,
@@ -95,13 +108,46 @@ static inline void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const
     ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
 }
 
+/* A SCALAR event in d->scalar, pre-filled from its slot: what
+ * amf_event_from_slot gives, with only the fields scalars use cleared (all
+ * but object_index and node lie before AMF_SCALAR_EVENT_END). */
+#define AMF_SCALAR_EVENT_END offsetof(amf_event, class_name)
+
+static inline amf_event *amf_scalar_from_slot(amf_dec *d, const amf_slot *slot,
+                                              amf_version version, uint32_t offset)
+{
+    amf_event *ev = &d->scalar;
+    memcpy(ev, &amf_event_zero, AMF_SCALAR_EVENT_END);   /* not memset: see amf_event_zero */
+    ev->kind = AMF_EV_SCALAR;
+    ev->depth = d->depth;
+    ev->role = slot->role;
+    ev->index = slot->index;
+    ev->name = slot->name;
+    ev->name_offset = slot->name_offset;
+    ev->name_length = slot->name_length;
+    ev->name_ref = slot->name_ref;
+    ev->flags = slot->flags;
+    ev->version = version;
+    ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
+    return ev;
+}
+
 static inline void amf_emit(amf_dec *d, amf_event *ev)
 {
-    if (d->cfg->sink)
-        d->cfg->sink(d->cfg->user, ev);
+    if (d->sink)
+        d->sink(d->user, ev);
 }
-/* A container's END event. */
-void amf_emit_end(amf_dec *d, const amf_event *begin, uint32_t count,
+
+/* Emit d->scalar with its object-table fields, then clear them again. */
+static inline void amf_emit_scalar_entry(amf_dec *d, amf_event *ev)
+{
+    amf_emit(d, ev);
+    ev->object_index = 0;
+    ev->node = 0;
+}
+/* A container's END event, made from its BEGIN event in place (the
+ * caller's last use of it). */
+void amf_emit_end(amf_dec *d, amf_event *begin, uint32_t count,
                   uint32_t end_offset, uint32_t end_length);
 /* Send the ERROR event once, in the slot where it happened. */
 void amf_emit_error_once(amf_dec *d, const amf_slot *slot);
@@ -119,7 +165,7 @@ bool amf_dec_enter_slow(amf_dec *d, uint32_t offset);
 
 static inline bool amf_dec_count_value(amf_dec *d, uint32_t offset)
 {
-    if (!d->cfg->stop && d->values < d->max_values) {
+    if (d->values < d->values_fast) {
         d->values++;
         return true;
     }

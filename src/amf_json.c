@@ -246,11 +246,61 @@ static void put_text(amf_json *j, const char *s, size_t n)
     }
 }
 
+/* Strings up to this long take the short path: one room check for the
+ * whole token, and no call to copy them. */
+#define SHORT_TEXT 16u
+
+/* Is all of a short text plain (json_plain)? */
+static inline bool plain_short(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);          /* overlaps a when n < 16 */
+        return plain_word(a) && plain_word(b);
+    }
+    for (; i < n; i++)
+        if (!json_plain[(unsigned char)s[i]])
+            return false;
+    return true;
+}
+
+/* Copy a short text (n <= SHORT_TEXT) without a call: two words that may
+ * overlap, never reading or writing past n. */
+static inline void copy_short(char *dst, const char *src, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
+
 static void put_string(amf_json *j, amf_str s)
 {
     /* Room for the plain case at once: quotes and the bytes as they are. */
     if (!reserve(j, (size_t)s.len + 2))
         return;
+    if (s.len <= SHORT_TEXT && plain_short(s.ptr, s.len)) {
+        char *p = j->buf + j->len;
+        p[0] = '"';
+        copy_short(p + 1, s.ptr, s.len);
+        p[s.len + 1] = '"';
+        j->len += (size_t)s.len + 2;
+        return;
+    }
     j->buf[j->len++] = '"';
     put_text(j, s.ptr, s.len);
     putc_(j, '"');
@@ -263,23 +313,50 @@ static void put_number(amf_json *j, double v)
                  : v > 0 ? "{\"$number\":\"Infinity\"}" : "{\"$number\":\"-Infinity\"}");
         return;
     }
+    /* Formatted in place when the longest text fits without growing (a
+     * failed room check here would latch the cap for a text that fits). */
+    size_t need = j->len + AMF_NUMBER_TEXT_MAX + 1;
+    if (need <= j->cap && need <= j->max_len && !j->overflow) {
+        char *text = j->buf + j->len;
+        amf_format_number(v, text, AMF_NUMBER_TEXT_MAX);
+        j->len += strlen(text);
+        return;
+    }
     char text[AMF_NUMBER_TEXT_MAX];
     amf_format_number(v, text, sizeof text);
     puts_(j, text);
 }
 
+/* Written in place: the digits counted first, then filled from the end. */
 static void put_int(amf_json *j, int64_t v)
 {
-    char text[24];
-    char *end = text + sizeof text, *p = end;
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    size_t n = 1;
+    for (uint64_t p10 = 10; n < 20 && u >= p10; p10 *= 10)
+        n++;
+    n += v < 0;
+    if (!reserve(j, n))
+        return;
+    char *p = j->buf + j->len + n;
+    while (u >= 100) {                    /* two digits a step */
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * u, 2);
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0)
         *--p = '-';
-    put(j, p, (size_t)(end - p));
+    j->len += n;
 }
 
 /* {"$date":"2012-11-09T17:34:56.000Z"}; outside the calendar, the
@@ -343,6 +420,29 @@ static void comma(amf_json *j, amf_json_frame *f)
     f->first = false;
 }
 
+/* A member's separator and key: a short plain name (most are) in one room
+ * check and no call. */
+static void comma_key(amf_json *j, amf_json_frame *f, amf_str name)
+{
+    size_t n = name.len;
+    size_t sep = !f->first;
+    /* Exactly the room the pieces would take, so the cap falls where it did. */
+    if (n <= SHORT_TEXT && (n == 0 || name.ptr[0] != '$') && plain_short(name.ptr, n) &&
+        reserve(j, sep + n + 3)) {
+        char *p = j->buf + j->len;
+        p[0] = ',';                       /* overwritten when not wanted */
+        p[sep] = '"';
+        copy_short(p + sep + 1, name.ptr, n);
+        p[sep + 1 + n] = '"';
+        p[sep + 2 + n] = ':';
+        j->len += sep + n + 3;
+        f->first = false;
+        return;
+    }
+    comma(j, f);
+    put_key(j, name);
+}
+
 /* Write what comes before a value in its parent: separator, key, "[". */
 static void open_slot(amf_json *j, const amf_event *ev)
 {
@@ -352,13 +452,11 @@ static void open_slot(amf_json *j, const amf_event *ev)
     switch (f->kind) {
     case JF_OBJECT:
     case JF_ECMA:
-        comma(j, f);
-        put_key(j, ev->name);
+        comma_key(j, f, ev->name);
         break;
     case JF_ASSOC_ARRAY:
         if (ev->role == AMF_ROLE_MEMBER) {
-            comma(j, f);
-            put_key(j, ev->name);
+            comma_key(j, f, ev->name);
             break;
         }
         if (!f->dense) {
@@ -403,15 +501,20 @@ static void open_slot(amf_json *j, const amf_event *ev)
     }
 }
 
-static void close_slot(amf_json *j, const amf_event *ev)
+static void close_dict_slot(amf_json *j, const amf_event *ev)
 {
-    amf_json_frame *f = top_frame(j);
-    if (!f || f->kind != JF_DICTIONARY)
-        return;
     if (ev->role == AMF_ROLE_DICT_VALUE)
         putc_(j, ']');
     else if (ev->role == AMF_ROLE_DICT_KEY && (ev->flags & AMF_F_TRUNCATED))
         puts_(j, ",null]");     /* a key cut short: its entry has no value */
+}
+
+/* What follows a value in its parent: only dictionaries write anything. */
+static inline void close_slot(amf_json *j, const amf_event *ev)
+{
+    amf_json_frame *f = top_frame(j);
+    if (f && f->kind == JF_DICTIONARY)
+        close_dict_slot(j, ev);
 }
 
 static void span_begin(amf_json *j, uint32_t node, size_t start)
