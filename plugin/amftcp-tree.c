@@ -140,7 +140,7 @@ static bool field_asked(int hf)
     return proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE;
 }
 
-static void details_init(tree_details *w, proto_tree *tree)
+static void details_init(tree_details *w, const proto_tree *tree)
 {
     memset(w, 0, sizeof *w);
     if (!tree)
