@@ -122,7 +122,10 @@ CONNECTION_A = {
           ("member name at offset 8 is not valid UTF-8", WARN)]),
     64: (["good after invalid UTF-8"], []),
     # 20,001 values: a visible tree shows 20,000 (the JSON holds them all).
+    # These runs (-T json -e) build a visible tree on 4.0 only; 4.4 and 4.6
+    # build a hidden one, which goes on to 100,000 values.
     67: ([many_members(20000)],
+         [] if T.ws_at_least(4, 2) else
          [("The tree shows the first 20000 values of this message; amf.json holds them all",
            R.NOTE)]),
     69: (["last good message"], []),
