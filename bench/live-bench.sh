@@ -219,13 +219,9 @@ if [ "$build" = 1 ]; then
 fi
 plugin="$build_dir/amftcp.so"
 if [ -n "$ws_root" ]; then
-    # The plugin against the chroot's Wireshark (as run-bench.sh --wireshark).
-    ws_build_dir="$(basename "$build_dir")-$wireshark_opt"
-    if [ "$build" = 1 ]; then
-        log "building the plugin in $ws_root (/amftcp/$ws_build_dir)"
-        ws_chroot_build "$ws_build_dir" || die "the plugin does not build against Wireshark $wireshark_opt"
-    fi
-    plugin="$ws_root/amftcp/$ws_build_dir/amftcp.so"
+    # The plugin against the chroot's Wireshark, from the same source.
+    ws_chroot_plugin "$build_dir" "$wireshark_opt" "$build" ||
+        die "the plugin does not build against Wireshark $wireshark_opt"
 fi
 [ -e "$plugin" ] || die "missing $plugin (build first)"
 if [ ! -d sample-captures/node_modules/bytearray-node ]; then

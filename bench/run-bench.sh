@@ -160,15 +160,10 @@ gen="$build_dir/bench/gen-capture"
 core_bench="$build_dir/bench/core-bench"
 plugin="$build_dir/amftcp.so"
 for f in "$gen" "$core_bench" "$plugin"; do [ -e "$f" ] || die "missing $f (build first)"; done
-ws_build_dir=
 if [ -n "$ws_root" ]; then
     # The plugin against the chroot's Wireshark, from the same source.
-    ws_build_dir="$(basename "$build_dir")-$wireshark_opt"
-    if [ "$build" = 1 ]; then
-        log "building the plugin in $ws_root (/amftcp/$ws_build_dir)"
-        ws_chroot_build "$ws_build_dir" || die "the plugin does not build against Wireshark $wireshark_opt"
-    fi
-    plugin="$ws_root/amftcp/$ws_build_dir/amftcp.so"
+    ws_chroot_plugin "$build_dir" "$wireshark_opt" "$build" ||
+        die "the plugin does not build against Wireshark $wireshark_opt"
     [ -e "$plugin" ] || die "missing $plugin (build first)"
 fi
 plugin_md5=$(md5sum "$plugin" | cut -c1-12)

@@ -85,6 +85,20 @@ ws_chroot_build() {
     ws_plugin="$ws_root/amftcp/$(basename "$build_dir")/amftcp.so"
 }
 
+# The plugin to measure with the chroot's Wireshark VERSION: built from
+# this source into /amftcp/<BUILD_DIR's name>-VERSION there when BUILD is 1
+# (else the one built before); sets plugin.  Returns 1 if it does not build.
+#   ws_chroot_plugin BUILD_DIR VERSION BUILD
+ws_chroot_plugin() {
+    local dir
+    dir="$(basename "$1")-$2"
+    if [ "$3" = 1 ]; then
+        echo "[$(date +%T)] building the plugin in $ws_root (/amftcp/$dir)" >&2
+        ws_chroot_build "$dir" || return 1
+    fi
+    plugin="$ws_root/amftcp/$dir/amftcp.so"
+}
+
 ws_chroot_bind() {
     local dir
     dir=$(cd "$1" && pwd)

@@ -88,13 +88,10 @@ amf_status amf_dec_finish(amf_dec *d, amf_result *res);
  * struct this size (amf_decode.c defines it). */
 extern const amf_event amf_event_zero;
 
-/* A value event pre-filled from its slot (every other field zero); inline,
- * it runs for every value. */
-static inline void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
-                                       const amf_slot *slot, amf_version version,
-                                       uint32_t offset)
+/* The fields every value event takes from its slot. */
+static inline void amf_event_set_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
+                                      const amf_slot *slot, amf_version version, uint32_t offset)
 {
-    memcpy(ev, &amf_event_zero, sizeof *ev);
     ev->kind = kind;
     ev->depth = d->depth;
     ev->role = slot->role;
@@ -108,6 +105,16 @@ static inline void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const
     ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
 }
 
+/* A value event pre-filled from its slot (every other field zero); inline,
+ * it runs for every value. */
+static inline void amf_event_from_slot(amf_event *ev, amf_event_kind kind, const amf_dec *d,
+                                       const amf_slot *slot, amf_version version,
+                                       uint32_t offset)
+{
+    memcpy(ev, &amf_event_zero, sizeof *ev);
+    amf_event_set_slot(ev, kind, d, slot, version, offset);
+}
+
 /* A SCALAR event in d->scalar, pre-filled from its slot: what
  * amf_event_from_slot gives, with only the fields scalars use cleared (all
  * but object_index and node lie before AMF_SCALAR_EVENT_END). */
@@ -118,17 +125,7 @@ static inline amf_event *amf_scalar_from_slot(amf_dec *d, const amf_slot *slot,
 {
     amf_event *ev = &d->scalar;
     memcpy(ev, &amf_event_zero, AMF_SCALAR_EVENT_END);   /* not memset: see amf_event_zero */
-    ev->kind = AMF_EV_SCALAR;
-    ev->depth = d->depth;
-    ev->role = slot->role;
-    ev->index = slot->index;
-    ev->name = slot->name;
-    ev->name_offset = slot->name_offset;
-    ev->name_length = slot->name_length;
-    ev->name_ref = slot->name_ref;
-    ev->flags = slot->flags;
-    ev->version = version;
-    ev->offset = (slot->flags & AMF_F_AVMPLUS) ? slot->start : offset;
+    amf_event_set_slot(ev, AMF_EV_SCALAR, d, slot, version, offset);
     return ev;
 }
 
