@@ -213,9 +213,7 @@ command -v node >/dev/null || die "node not found (Debian: apt-get install nodej
 
 if [ "$build" = 1 ]; then
     log "building in $build_dir"
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAMFTCP_BUILD_PLUGIN=ON \
-        -DAMFTCP_BENCH=ON -DAMFTCP_SANITIZE=OFF -DAMFTCP_FUZZ=OFF >/dev/null
-    cmake --build "$build_dir" -j"$(nproc)" >/dev/null
+    bench_build "$build_dir" || die "the build failed"
 fi
 plugin="$build_dir/amftcp.so"
 if [ -n "$ws_root" ]; then

@@ -149,12 +149,7 @@ fi
 # ---- build --------------------------------------------------------------
 if [ "$build" = 1 ]; then
     log "building in $build_dir"
-    # Every option that changes the measured code is set here: a build
-    # directory configured for sanitizers or without the plugin would
-    # otherwise be measured (or leave a stale plugin) without a word.
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAMFTCP_BUILD_PLUGIN=ON \
-        -DAMFTCP_BENCH=ON -DAMFTCP_SANITIZE=OFF -DAMFTCP_FUZZ=OFF >/dev/null
-    cmake --build "$build_dir" -j"$(nproc)" >/dev/null
+    bench_build "$build_dir" || die "the build failed"
 fi
 gen="$build_dir/bench/gen-capture"
 core_bench="$build_dir/bench/core-bench"

@@ -85,6 +85,16 @@ ws_chroot_build() {
     ws_plugin="$ws_root/amftcp/$(basename "$build_dir")/amftcp.so"
 }
 
+# The project built for measuring in BUILD_DIR.  Every option that changes
+# the measured code is set here: a build directory configured for
+# sanitizers or without the plugin would otherwise be measured (or leave a
+# stale plugin) without a word.
+bench_build() {
+    cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAMFTCP_BUILD_PLUGIN=ON \
+        -DAMFTCP_BENCH=ON -DAMFTCP_SANITIZE=OFF -DAMFTCP_FUZZ=OFF >/dev/null &&
+        cmake --build "$1" -j"$(nproc)" >/dev/null
+}
+
 # The plugin to measure with the chroot's Wireshark VERSION: built from
 # this source into /amftcp/<BUILD_DIR's name>-VERSION there when BUILD is 1
 # (else the one built before); sets plugin.  Returns 1 if it does not build.
