@@ -640,12 +640,12 @@ static amftcp_packet *packet_state(tvbuff_t *tvb, packet_info *pinfo, amftcp_cal
     return pk;
 }
 
-/* One summary per message, " | " between our messages in a frame.  TCP
- * fences what it and earlier calls wrote; a frame-scoped mark tells our own
- * earlier text from TCP's ("[TCP Previous segment not captured]"). */
 /* Messages the Info column lists per frame. */
 #define AMFTCP_INFO_MESSAGES 32u
 
+/* One summary per message, " | " between our messages in a frame.  TCP
+ * fences what it and earlier calls wrote; a frame-scoped mark tells our own
+ * earlier text from TCP's ("[TCP Previous segment not captured]"). */
 static void set_info(packet_info *pinfo, amftcp_call *call, const char *text, bool framed)
 {
     bool ours_before = p_get_proto_data(pinfo->pool, pinfo, proto_amftcp, AMFTCP_INFO_KEY) != NULL;
@@ -1482,7 +1482,7 @@ void proto_register_amftcp(void)
         &amftcp_pref_references, references_pref_vals, FALSE);
     prefs_register_bool_preference(module, "wire_details", "Show wire details of every value",
         "Whether each value also gets items for its type marker (amf.amf3_type, amf.amf0_type), "
-        "member name, counts, trait details, end markers and reference targets. Without it these "
+        "counts, trait details, end markers and reference targets. Without it these "
         "items are added only when a display filter, a column or (Wireshark 4.2 and later) "
         "tshark -e asks for the field: the value's own item already says all of it",
         &amftcp_pref_wire_details);
