@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Exact powers of ten (every one up to 10^22 is a double). */
@@ -359,57 +358,6 @@ static bool format_exact(double v, char *buf)
 }
 #endif
 
-/* What the loop in amf_format_number writes ("%.15g", else "%.16g", else
- * "%.17g": the first that reads back as v), from one printf: "%.16e" gives
- * v's 17 significant digits, correctly rounded.  Rounding those again to
- * 15 or 16 digits gives what rounding v itself does unless the digits
- * dropped are a near tie ("50", "5"): then false, and the caller asks
- * printf.  buf holds AMF_NUMBER_TEXT_MAX bytes; v is finite and not 0. */
-static bool format_from_17_digits(double v, char *buf)
-{
-    char e17[AMF_NUMBER_TEXT_MAX];
-    g_ascii_formatd(e17, sizeof e17, "%.16e", v);
-    const char *p = e17;
-    bool negative = *p == '-';
-    if (negative)
-        p++;
-    char digits[17];
-    if (!(p[0] >= '1' && p[0] <= '9') || p[1] != '.')
-        return false;
-    digits[0] = p[0];
-    memcpy(digits + 1, p + 2, 16);
-    const char *e = p + 18;
-    if (*e != 'e')
-        return false;
-    int exp = atoi(e + 1);
-
-    for (int prec = 15; prec <= 16; prec++) {
-        int tail = prec == 15 ? (digits[15] - '0') * 10 + (digits[16] - '0') : digits[16] - '0';
-        int half = prec == 15 ? 50 : 5;
-        if (tail == half)
-            return false;
-        char d[17];
-        memcpy(d, digits, (size_t)prec);
-        int x = exp;
-        if (tail > half) {
-            int i = prec - 1;
-            while (i >= 0 && d[i] == '9')
-                d[i--] = '0';
-            if (i < 0) {            /* 99...9 rounds up to 100...0 */
-                d[0] = '1';
-                x++;
-            } else {
-                d[i]++;
-            }
-        }
-        put_g(buf, negative, d, prec, x);
-        if (g_ascii_strtod(buf, NULL) == v)
-            return true;
-    }
-    put_g(buf, negative, digits, 17, exp);
-    return true;
-}
-
 void amf_format_number(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -436,7 +384,7 @@ void amf_format_number(double v, char *buf, size_t n)
         memcpy(buf, last.text, sizeof last.text);
         return;
     }
-    if (n < sizeof last.text || (!format_exact(v, buf) && !format_from_17_digits(v, buf))) {
+    if (n < sizeof last.text || !format_exact(v, buf)) {
         static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
         for (size_t i = 0; i < 3; i++) {
             g_ascii_formatd(buf, (gint)n, formats[i], v);
